@@ -1,0 +1,100 @@
+"""
+Load the demo site: glossary terms, services and technologies from the YAML
+files in consultancy/demo/, all published and related to each other.
+
+Idempotent: items are matched by slug and saved only when their text differs,
+so a second run changes nothing (not even "last updated" dates). Content that
+editors added themselves is never touched.
+"""
+
+from pathlib import Path
+
+import yaml
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from consultancy.models import Status
+from glossary.models import Term
+from services.models import Service, Technology
+
+DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
+
+
+def read_items(filename):
+    path = DEMO_DIR / filename
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    except (OSError, yaml.YAMLError) as error:
+        raise CommandError(f"Cannot read demo content from {path}: {error}") from error
+
+
+def upsert(model, item, fields):
+    """Create or update one item by slug; return (object, created, changed)."""
+    values = {field: item.get(field, "") for field in fields}
+    obj = model.objects.filter(slug=item["slug"]).first()
+    if obj is None:
+        obj = model(slug=item["slug"], status=Status.PUBLISHED, **values)
+        obj.full_clean(exclude=["tags"], validate_unique=True)
+        obj.save()
+        created, changed = True, True
+    else:
+        changed = any(getattr(obj, field) != value for field, value in values.items())
+        if changed:
+            for field, value in values.items():
+                setattr(obj, field, value)
+            obj.full_clean(exclude=["tags"])
+            obj.save()
+        created = False
+    obj.tags.set(item.get("tags", []))
+    return obj, created, changed
+
+
+def by_slug(model, slugs, source):
+    objects = {obj.slug: obj for obj in model.objects.filter(slug__in=slugs)}
+    missing = set(slugs) - set(objects)
+    if missing:
+        raise CommandError(
+            f"{source} refers to unknown {model._meta.verbose_name} slugs: "
+            + ", ".join(sorted(missing))
+        )
+    return list(objects.values())
+
+
+class Command(BaseCommand):
+    help = "Load (or refresh) the demo glossary, services and technologies."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        counts = {}
+        technologies = read_items("technologies.yaml")
+        services = read_items("services.yaml")
+        terms = read_items("terms.yaml")
+
+        counts["technologies"] = self.load(Technology, technologies, ["name", "summary", "body"])
+        counts["services"] = self.load(Service, services, ["title", "summary", "body", "order"])
+        for item in services:
+            service = Service.objects.get(slug=item["slug"])
+            service.technologies.set(by_slug(Technology, item.get("technologies", []), service))
+
+        counts["terms"] = self.load(
+            Term, terms, ["name", "abbreviation", "short_definition", "body"]
+        )
+        for item in terms:
+            term = Term.objects.get(slug=item["slug"])
+            # Relations are symmetrical: adding is enough, and never removes
+            # a link that the other term's entry (or an editor) made.
+            term.related_terms.add(*by_slug(Term, item.get("related_terms", []), term))
+            term.services.set(by_slug(Service, item.get("services", []), term))
+            term.technologies.set(by_slug(Technology, item.get("technologies", []), term))
+
+        for kind, (created, updated, total) in counts.items():
+            self.stdout.write(f"{kind}: {created} created, {updated} updated, {total} in the demo")
+        self.stdout.write(self.style.SUCCESS("Demo content is loaded."))
+
+    def load(self, model, items, fields):
+        created = updated = 0
+        for item in items:
+            _, was_created, changed = upsert(model, item, fields)
+            created += was_created
+            updated += changed and not was_created
+        return created, updated, len(items)

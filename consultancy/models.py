@@ -1,0 +1,155 @@
+"""
+What glossary terms, services and technologies have in common: a slug, a
+publication workflow, tags, SEO fields and a Markdown body.
+
+"Published" is defined here once, as PublishableQuerySet.published(), and every
+page, list, sitemap, feed and search uses it.
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.text import Truncator
+from taggit.managers import TaggableManager
+
+from consultancy.markdown import render_markdown
+
+META_DESCRIPTION_LENGTH = 160
+
+
+def count_of(through, fk_name):
+    """
+    How many rows of a relation table point at the outer row. A subquery per
+    relation, not a JOIN, so that counting several relations at once does not
+    multiply rows.
+    """
+    counted = (
+        through.objects.filter(**{fk_name: models.OuterRef("pk")})
+        .order_by()
+        .values(fk_name)
+        .annotate(n=models.Count("*"))
+        .values("n")
+    )
+    return models.functions.Coalesce(models.Subquery(counted), 0)
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+class PublishableQuerySet(models.QuerySet):
+    def published(self):
+        """Items the public may see: published, and not scheduled for later."""
+        return self.filter(status=Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def publish(self):
+        """Publish every item now, keeping a publication date already set."""
+        return self.update(
+            status=Status.PUBLISHED,
+            published_at=models.functions.Coalesce("published_at", models.functions.Now()),
+            updated_at=timezone.now(),
+        )
+
+    def unpublish(self):
+        return self.update(status=Status.DRAFT, updated_at=timezone.now())
+
+
+class PublishableContent(models.Model):
+    slug = models.SlugField(
+        "slug",
+        max_length=120,
+        unique=True,
+        help_text="The last part of the page's address. Changing it breaks old links.",
+    )
+    body = models.TextField(
+        "in depth",
+        blank=True,
+        help_text=(
+            "Several paragraphs in Markdown: ## headings, lists, **bold**, links, "
+            "`code` and tables. Scripts and raw HTML are removed."
+        ),
+    )
+    body_html = models.TextField(editable=False, blank=True)
+    status = models.CharField(
+        max_length=10,
+        choices=Status,
+        default=Status.DRAFT,
+        db_index=True,
+        help_text="Only published items appear on the site.",
+    )
+    published_at = models.DateTimeField(
+        "publication date",
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=(
+            "Filled in when first published. A future date keeps the page hidden until then."
+        ),
+    )
+    created_at = models.DateTimeField("created", auto_now_add=True)
+    updated_at = models.DateTimeField("last updated", auto_now=True)
+    tags = TaggableManager(blank=True, help_text="A comma-separated list of tags.")
+    seo_title = models.CharField(
+        "SEO title",
+        max_length=70,
+        blank=True,
+        help_text="The title search engines show. Leave blank to use the name.",
+    )
+    meta_description = models.CharField(
+        max_length=META_DESCRIPTION_LENGTH,
+        blank=True,
+        help_text=(
+            "The snippet search engines show. Leave blank to use the one-line "
+            "definition or summary."
+        ),
+    )
+
+    objects = PublishableQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values),
+                name="%(app_label)s_%(class)s_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=Status.DRAFT) | Q(published_at__isnull=False),
+                name="%(app_label)s_%(class)s_published_has_date",
+                violation_error_message="A published item needs a publication date.",
+            ),
+        ]
+
+    def save(self, *args, **kwargs):
+        if self.status == Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        self.body_html = render_markdown(self.body)
+        super().save(*args, **kwargs)
+
+    # Each content type names its one-line text field (definition or summary).
+    summary_field = ""
+
+    @property
+    def summary_text(self) -> str:
+        """The one-line text shown under the item's name in lists."""
+        return getattr(self, self.summary_field)
+
+    def clean(self):
+        super().clean()
+        # Shown as one line everywhere: pasted line breaks would break it.
+        setattr(self, self.summary_field, " ".join(self.summary_text.split()))
+
+    @property
+    def is_public(self) -> bool:
+        return (
+            self.status == Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    def get_seo_title(self) -> str:
+        return self.seo_title or str(self)
+
+    def get_meta_description(self) -> str:
+        return self.meta_description or Truncator(self.summary_text).chars(META_DESCRIPTION_LENGTH)

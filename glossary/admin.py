@@ -1,0 +1,64 @@
+from django import forms
+from django.contrib import admin
+
+from consultancy.admin import (
+    PUBLISHING_FIELDSET,
+    SEO_FIELDSET,
+    PublishableAdmin,
+    count_column,
+)
+from glossary.models import SELF_RELATION_MESSAGE, Term
+
+
+class TermAdminForm(forms.ModelForm):
+    class Meta:
+        model = Term
+        fields = "__all__"  # noqa: DJ007 (the admin's fieldsets choose the fields)
+
+    def clean_related_terms(self):
+        related = self.cleaned_data["related_terms"]
+        if self.instance.pk and related.filter(pk=self.instance.pk).exists():
+            raise forms.ValidationError(SELF_RELATION_MESSAGE, code="related_to_itself")
+        return related
+
+
+@admin.register(Term)
+class TermAdmin(PublishableAdmin):
+    form = TermAdminForm
+    list_display = [
+        "name",
+        "abbreviation",
+        "status",
+        "is_live",
+        "published_at",
+        "updated_at",
+        "related_term_count",
+        "service_count",
+        "technology_count",
+        "tag_list",
+    ]
+    list_display_links = ["name"]
+    search_fields = ["name", "abbreviation", "short_definition"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["related_terms", "services", "technologies"]
+    fieldsets = [
+        ("Definition", {"fields": ["name", "abbreviation", "slug", "short_definition"]}),
+        ("In Depth", {"fields": ["body"]}),
+        ("Relations", {"fields": ["related_terms", "services", "technologies", "tags"]}),
+        (
+            "Call to action",
+            {
+                "classes": ["collapse"],
+                "fields": ["cta_heading", "cta_text"],
+                "description": 'Blank fields give "Need Help With <name>?" and the standard line.',
+            },
+        ),
+        SEO_FIELDSET,
+        PUBLISHING_FIELDSET,
+    ]
+
+    related_term_count = count_column("related_term_count", "related terms")
+
+    service_count = count_column("service_count", "services")
+
+    technology_count = count_column("technology_count", "technologies")

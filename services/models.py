@@ -1,0 +1,104 @@
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+
+from consultancy.models import PublishableContent, PublishableQuerySet, count_of
+
+SUMMARY_MAX_LENGTH = 200
+
+
+class TechnologyQuerySet(PublishableQuerySet):
+    def with_relation_counts(self):
+        """Annotate how many services and glossary terms link to each technology."""
+        return self.annotate(
+            service_count=count_of(Service.technologies.through, "technology"),
+            term_count=count_of(Technology.terms.through, "technology"),
+        )
+
+
+class ServiceQuerySet(PublishableQuerySet):
+    def with_relation_counts(self):
+        """Annotate how many technologies and glossary terms each service links to."""
+        return self.annotate(
+            technology_count=count_of(Service.technologies.through, "service"),
+            term_count=count_of(Service.terms.through, "service"),
+        )
+
+
+class Technology(PublishableContent):
+    name = models.CharField(
+        max_length=120,
+        unique=True,
+        help_text='The technology as clients search for it, e.g. "Hugging Face Development".',
+    )
+    summary = models.CharField(
+        max_length=SUMMARY_MAX_LENGTH,
+        help_text="One line, at most 200 characters: what we do with it. Shown in lists.",
+    )
+
+    objects = TechnologyQuerySet.as_manager()
+    summary_field = "summary"
+
+    class Meta(PublishableContent.Meta):
+        ordering = ["name"]
+        verbose_name = "technology"
+        verbose_name_plural = "technologies"
+        constraints = [
+            *PublishableContent.Meta.constraints,
+            models.UniqueConstraint(
+                Lower("name"),
+                name="services_technology_name_unique_ci",
+                violation_error_message="A technology with this name already exists.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("services:technology_detail", kwargs={"slug": self.slug})
+
+
+class Service(PublishableContent):
+    title = models.CharField(
+        max_length=120,
+        unique=True,
+        help_text='The service\'s name, e.g. "Custom Model Training & Distillation".',
+    )
+    summary = models.CharField(
+        max_length=SUMMARY_MAX_LENGTH,
+        help_text="One line, at most 200 characters: what the client gets. Shown in lists.",
+    )
+    technologies = models.ManyToManyField(
+        Technology,
+        blank=True,
+        related_name="services",
+        verbose_name="technologies used",
+    )
+    order = models.PositiveSmallIntegerField(
+        default=100,
+        db_index=True,
+        help_text="Lower numbers are listed first on the services page.",
+    )
+
+    objects = ServiceQuerySet.as_manager()
+    summary_field = "summary"
+
+    class Meta(PublishableContent.Meta):
+        ordering = ["order", "title"]
+        verbose_name = "service"
+        verbose_name_plural = "services"
+        constraints = [
+            *PublishableContent.Meta.constraints,
+            models.UniqueConstraint(
+                Lower("title"),
+                name="services_service_title_unique_ci",
+                violation_error_message="A service with this title already exists.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("services:service_detail", kwargs={"slug": self.slug})

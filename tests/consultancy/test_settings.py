@@ -1,0 +1,64 @@
+"""Settings come from the environment; production refuses unsafe configuration."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+A_REAL_SECRET = "a-real-secret-for-this-test"
+
+
+def read_setting(expression, **environ):
+    """Evaluate `expression` on the settings in a fresh interpreter with only `environ`."""
+    env = {"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "consultancy.settings"}
+    return subprocess.run(
+        [sys.executable, "-c", f"from django.conf import settings; print({expression})"],
+        cwd=PROJECT_DIR,
+        env=env | environ,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    result = read_setting("settings.DEBUG")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+def test_production_refuses_the_development_key():
+    result = read_setting("settings.DEBUG", DJANGO_SECRET_KEY="django-insecure-development-x")
+    assert result.returncode != 0
+    assert "development placeholder" in result.stderr
+
+
+def test_development_runs_without_a_secret_key():
+    result = read_setting("settings.DEBUG", DJANGO_DEBUG="1")
+    assert result.stdout.strip() == "True", result.stderr
+
+
+def test_ssl_redirect_and_secure_cookies_are_on_by_default_in_production():
+    result = read_setting(
+        "settings.SECURE_SSL_REDIRECT, settings.SESSION_COOKIE_SECURE",
+        DJANGO_SECRET_KEY=A_REAL_SECRET,
+    )
+    assert result.stdout.strip() == "True True", result.stderr
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "expression", "expected"),
+    [
+        ("DJANGO_ALLOWED_HOSTS", "a.example,b.example", "settings.ALLOWED_HOSTS", "['a.example', 'b.example']"),
+        ("DJANGO_SECURE_SSL_REDIRECT", "0", "settings.SECURE_SSL_REDIRECT", "False"),
+        ("CACHE_URL", "dummy://", "settings.CACHES['default']['BACKEND']", "django.core.cache.backends.dummy.DummyCache"),
+        ("DATABASE_URL", "postgres://u@db.example:5432/site", "settings.DATABASES['default']['OPTIONS']['pool']['max_size']", "10"),
+        ("EMAIL_HOST", "smtp.example", "settings.MAILERS['default']['OPTIONS']['host']", "smtp.example"),
+    ],
+)  # fmt: skip
+def test_configuration_comes_from_the_environment(variable, value, expression, expected):
+    result = read_setting(expression, DJANGO_SECRET_KEY=A_REAL_SECRET, **{variable: value})
+    assert result.stdout.strip() == expected, result.stderr

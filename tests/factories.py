@@ -1,0 +1,52 @@
+"""Small builders for test data: each makes a valid, published item by default."""
+
+import itertools
+
+from consultancy.models import Status
+from glossary.models import Term
+from services.models import Service, Technology
+
+_numbers = itertools.count(1)
+
+
+def make_term(**overrides):
+    n = next(_numbers)
+    values = {
+        "name": f"Term {n}",
+        "slug": f"term-{n}",
+        "short_definition": f"The definition of term number {n}.",
+        "body": f"Term {n} explained in depth.",
+        "status": Status.PUBLISHED,
+    }
+    values.update(overrides)
+    tags = values.pop("tags", [])
+    term = Term.objects.create(**values)
+    if tags:
+        term.tags.set(tags)
+    return term
+
+
+def make_service(**overrides):
+    n = next(_numbers)
+    values = {
+        "title": f"Service {n}",
+        "slug": f"service-{n}",
+        "summary": f"What service {n} does for clients.",
+        "body": f"Service {n} in depth.",
+        "status": Status.PUBLISHED,
+    }
+    values.update(overrides)
+    return Service.objects.create(**values)
+
+
+def make_technology(**overrides):
+    n = next(_numbers)
+    values = {
+        "name": f"Technology {n}",
+        "slug": f"technology-{n}",
+        "summary": f"What we do with technology {n}.",
+        "body": f"Technology {n} in depth.",
+        "status": Status.PUBLISHED,
+    }
+    values.update(overrides)
+    return Technology.objects.create(**values)

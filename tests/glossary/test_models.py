@@ -1,0 +1,126 @@
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from consultancy.models import Status
+from glossary.models import Term
+from tests.factories import make_service, make_technology, make_term
+
+pytestmark = pytest.mark.django_db
+
+
+def test_related_terms_are_symmetrical():
+    model, llm = make_term(name="Foundation Model"), make_term(name="Large Language Model")
+    model.related_terms.add(llm)
+    assert list(llm.related_terms.all()) == [model]
+
+
+def test_a_term_cannot_be_related_to_itself():
+    term = make_term()
+    with (
+        pytest.raises(ValidationError, match="cannot be related to itself"),
+        transaction.atomic(),
+    ):
+        term.related_terms.add(term)
+    assert term.related_terms.count() == 0
+
+
+def test_services_and_technologies_list_their_terms():
+    term, service, technology = make_term(), make_service(), make_technology()
+    term.services.add(service)
+    term.technologies.add(technology)
+    assert list(service.terms.all()) == [term]
+    assert list(technology.terms.all()) == [term]
+
+
+def test_published_hides_drafts_and_scheduled_terms():
+    visible = make_term()
+    make_term(status=Status.DRAFT)
+    make_term(published_at=timezone.now() + timedelta(days=1))
+    assert list(Term.objects.published()) == [visible]
+
+
+def test_scheduled_term_becomes_visible_once_its_date_passes():
+    term = make_term(published_at=timezone.now() - timedelta(seconds=1))
+    assert term.is_public
+    assert list(Term.objects.published()) == [term]
+
+
+def test_publishing_sets_the_publication_date_once():
+    term = make_term(status=Status.DRAFT)
+    assert term.published_at is None
+    term.status = Status.PUBLISHED
+    term.save()
+    first = term.published_at
+    assert first is not None
+    term.save()
+    assert term.published_at == first
+
+
+def test_queryset_publish_and_unpublish():
+    draft = make_term(status=Status.DRAFT)
+    assert Term.objects.filter(pk=draft.pk).publish() == 1
+    draft.refresh_from_db()
+    assert draft.is_public
+    Term.objects.filter(pk=draft.pk).unpublish()
+    assert not Term.objects.published().exists()
+
+
+def test_a_published_term_without_date_is_refused_by_the_database():
+    term = make_term()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Term.objects.filter(pk=term.pk).update(published_at=None)
+
+
+def test_duplicate_names_are_refused_whatever_their_case():
+    make_term(name="Transformer", slug="transformer")
+    duplicate = Term(name="transformer", slug="transformer-2", short_definition="x.")
+    with pytest.raises(ValidationError) as error:
+        duplicate.full_clean()
+    assert "A term with this name already exists." in str(error.value)
+
+
+def test_duplicate_slug_message_names_the_field():
+    make_term(slug="transformer")
+    duplicate = Term(name="Other", slug="transformer", short_definition="x.")
+    with pytest.raises(ValidationError) as error:
+        duplicate.full_clean()
+    assert "slug" in error.value.message_dict
+
+
+def test_short_definition_longer_than_300_characters_is_refused():
+    term = Term(name="Long", slug="long", short_definition="x" * 301)
+    with pytest.raises(ValidationError) as error:
+        term.full_clean()
+    assert "at most 300 characters" in " ".join(error.value.message_dict["short_definition"])
+
+
+def test_short_definition_is_kept_on_one_line():
+    term = Term(name="Wrapped", slug="wrapped", short_definition="One\nsentence,\n  wrapped.")
+    term.full_clean()
+    assert term.short_definition == "One sentence, wrapped."
+
+
+def test_defaults_for_seo_fields_and_call_to_action():
+    term = make_term(name="Foundation Model", short_definition="A large pretrained model.")
+    assert term.get_seo_title() == "Foundation Model"
+    assert term.get_meta_description() == "A large pretrained model."
+    assert term.get_cta_heading() == "Need Help With Foundation Model?"
+    term.seo_title, term.cta_heading = "Foundation models explained", "Talk to us"
+    assert term.get_seo_title() == "Foundation models explained"
+    assert term.get_cta_heading() == "Talk to us"
+
+
+def test_string_and_url():
+    term = make_term(name="Transformer", slug="transformer", abbreviation="")
+    assert str(term) == "Transformer"
+    assert term.get_absolute_url() == "/glossary/transformer/"
+
+
+def test_body_is_rendered_to_sanitised_html_on_save():
+    term = make_term(body="Some **bold** text <script>alert('x')</script>")
+    assert "<strong>bold</strong>" in term.body_html
+    assert "<script" not in term.body_html
