@@ -6,8 +6,11 @@ publication workflow, tags, SEO fields and a Markdown body.
 page, list, sitemap, feed and search uses it.
 """
 
+from urllib.parse import urlencode
+
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 from taggit.managers import TaggableManager
@@ -41,7 +44,16 @@ class Status(models.TextChoices):
 class PublishableQuerySet(models.QuerySet):
     def published(self):
         """Items the public may see: published, and not scheduled for later."""
-        return self.filter(status=Status.PUBLISHED, published_at__lte=timezone.now())
+        # FETCH_PEERS: should a template ever touch a field that was not
+        # loaded, it costs one query for the whole list, not one per item.
+        return self.filter(
+            status=Status.PUBLISHED, published_at__lte=timezone.now()
+        ).fetch_mode(models.FETCH_PEERS)
+
+    def cards(self):
+        """Published items with just what a list shows: name, one line and link."""
+        model = self.model
+        return self.published().only("pk", "slug", model.title_field, model.summary_field)
 
     def publish(self):
         """Publish every item now, keeping a publication date already set."""
@@ -127,7 +139,8 @@ class PublishableContent(models.Model):
         self.body_html = render_markdown(self.body)
         super().save(*args, **kwargs)
 
-    # Each content type names its one-line text field (definition or summary).
+    # Each content type names its title field and its one-line text field.
+    title_field = ""
     summary_field = ""
 
     @property
@@ -147,6 +160,16 @@ class PublishableContent(models.Model):
             and self.published_at is not None
             and self.published_at <= timezone.now()
         )
+
+    @property
+    def contact_topic(self) -> str:
+        """How the contact form names this page as an enquiry's topic: "term:<slug>"."""
+        return f"{self._meta.model_name}:{self.slug}"
+
+    def get_contact_url(self) -> str:
+        """The contact form, about this page (the "Get in Touch" button)."""
+        query = urlencode({"topic": self.contact_topic})
+        return f"{reverse('services:contact')}?{query}"
 
     def get_seo_title(self) -> str:
         return self.seo_title or str(self)

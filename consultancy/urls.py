@@ -10,5 +10,6 @@ urlpatterns = [
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
     path("glossary/", include("glossary.urls")),
     path("", include("services.urls")),
+    path("privacy/", TemplateView.as_view(template_name="privacy.html"), name="privacy"),
     path("admin/", admin.site.urls),
 ]

@@ -72,6 +72,7 @@ class Term(PublishableContent):
     )
 
     objects = TermQuerySet.as_manager()
+    title_field = "name"
     summary_field = "short_definition"
 
     class Meta(PublishableContent.Meta):

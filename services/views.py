@@ -1,21 +1,18 @@
-from django.views.generic import DetailView, ListView
-
+from consultancy.views import PublishedDetailView, PublishedListView
 from services.models import Service, Technology
 
 
-class ServiceListView(ListView):
-    queryset = Service.objects.published()
-    paginate_by = 50
+class ServiceListView(PublishedListView):
+    model = Service
 
 
-class ServiceDetailView(DetailView):
-    queryset = Service.objects.published()
+class ServiceDetailView(PublishedDetailView):
+    model = Service
 
 
-class TechnologyListView(ListView):
-    queryset = Technology.objects.published()
-    paginate_by = 50
+class TechnologyListView(PublishedListView):
+    model = Technology
 
 
-class TechnologyDetailView(DetailView):
-    queryset = Technology.objects.published()
+class TechnologyDetailView(PublishedDetailView):
+    model = Technology

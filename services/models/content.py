@@ -1,4 +1,5 @@
 from django.db import models
+from django.db.models import Prefetch
 from django.db.models.functions import Lower
 from django.urls import reverse
 
@@ -15,6 +16,15 @@ class TechnologyQuerySet(PublishableQuerySet):
             term_count=count_of(Technology.terms.through, "technology"),
         )
 
+    def for_detail_page(self):
+        """With the published services and terms that the page lists."""
+        Term = Technology.terms.field.model
+        return self.prefetch_related(
+            Prefetch("services", Service.objects.cards(), to_attr="published_services"),
+            Prefetch("terms", Term.objects.cards(), to_attr="published_terms"),
+            "tags",
+        )
+
 
 class ServiceQuerySet(PublishableQuerySet):
     def with_relation_counts(self):
@@ -22,6 +32,15 @@ class ServiceQuerySet(PublishableQuerySet):
         return self.annotate(
             technology_count=count_of(Service.technologies.through, "service"),
             term_count=count_of(Service.terms.through, "service"),
+        )
+
+    def for_detail_page(self):
+        """With the published technologies and terms that the page lists."""
+        Term = Service.terms.field.model
+        return self.prefetch_related(
+            Prefetch("technologies", Technology.objects.cards(), to_attr="published_technologies"),
+            Prefetch("terms", Term.objects.cards(), to_attr="published_terms"),
+            "tags",
         )
 
 
@@ -37,6 +56,7 @@ class Technology(PublishableContent):
     )
 
     objects = TechnologyQuerySet.as_manager()
+    title_field = "name"
     summary_field = "summary"
 
     class Meta(PublishableContent.Meta):
@@ -82,6 +102,7 @@ class Service(PublishableContent):
     )
 
     objects = ServiceQuerySet.as_manager()
+    title_field = "title"
     summary_field = "summary"
 
     class Meta(PublishableContent.Meta):
