@@ -46,9 +46,9 @@ class PublishableQuerySet(models.QuerySet):
         """Items the public may see: published, and not scheduled for later."""
         # FETCH_PEERS: should a template ever touch a field that was not
         # loaded, it costs one query for the whole list, not one per item.
-        return self.filter(
-            status=Status.PUBLISHED, published_at__lte=timezone.now()
-        ).fetch_mode(models.FETCH_PEERS)
+        return self.filter(status=Status.PUBLISHED, published_at__lte=timezone.now()).fetch_mode(
+            models.FETCH_PEERS
+        )
 
     def cards(self):
         """Published items with just what a list shows: name, one line and link."""
@@ -133,9 +133,13 @@ class PublishableContent(models.Model):
             ),
         ]
 
-    def save(self, *args, **kwargs):
+    def stamp_publication_date(self):
+        """A first publication is dated now (unless an editor scheduled it)."""
         if self.status == Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
+
+    def save(self, *args, **kwargs):
+        self.stamp_publication_date()
         self.body_html = render_markdown(self.body)
         super().save(*args, **kwargs)
 
@@ -150,6 +154,7 @@ class PublishableContent(models.Model):
 
     def clean(self):
         super().clean()
+        self.stamp_publication_date()
         # Shown as one line everywhere: pasted line breaks would break it.
         setattr(self, self.summary_field, " ".join(self.summary_text.split()))
 

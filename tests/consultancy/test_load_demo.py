@@ -1,0 +1,70 @@
+import pytest
+from django.core.management import call_command
+
+from glossary.models import Term
+from services.models import Service, Technology
+
+pytestmark = pytest.mark.django_db
+
+
+def slugs(queryset):
+    return sorted(queryset.values_list("slug", flat=True))
+
+
+def test_load_demo_creates_a_published_densely_related_site():
+    call_command("load_demo")
+    assert Term.objects.published().count() >= 40
+    assert Service.objects.published().count() >= 6
+    assert Technology.objects.published().count() >= 8
+    assert not Term.objects.exclude(related_terms=None).filter(services=None).exists()
+    assert Term.objects.filter(related_terms=None).count() == 0
+
+
+def test_foundation_model_has_its_promised_relations():
+    call_command("load_demo")
+    term = Term.objects.get(slug="foundation-model")
+    assert term.name == "Foundation Model"
+    # Other terms may also name it: relations are symmetrical.
+    assert {
+        "fine-tuning",
+        "large-language-model",
+        "multimodal-ai",
+        "transfer-learning",
+        "transformer",
+    } <= set(slugs(term.related_terms.all()))
+    assert slugs(term.services.all()) == [
+        "cloud-ai-modernisation",
+        "custom-model-training-distillation",
+        "nvidia-blueprint-launch-kits",
+    ]
+    assert slugs(term.technologies.all()) == [
+        "anthropic-claude-integration",
+        "hugging-face-development",
+        "llm-fine-tuning",
+        "openai-integration",
+    ]
+    assert term.body_html.count("<p>") >= 3
+
+
+def snapshot():
+    """Everything load_demo writes, including timestamps and relation rows."""
+    return {
+        model: list(model.objects.order_by("pk").values())
+        for model in (Term, Service, Technology, Term.related_terms.through, Term.services.through)
+    }
+
+
+def test_running_load_demo_twice_changes_nothing():
+    call_command("load_demo")
+    before = snapshot()
+    call_command("load_demo")
+    assert snapshot() == before
+
+
+def test_load_demo_keeps_editors_own_content_and_restores_demo_text():
+    call_command("load_demo")
+    Term.objects.create(name="Editor's Own", slug="editors-own", short_definition="Mine.")
+    Term.objects.filter(slug="foundation-model").update(short_definition="Changed.")
+    call_command("load_demo")
+    assert Term.objects.filter(slug="editors-own").exists()
+    assert Term.objects.get(slug="foundation-model").short_definition != "Changed."
