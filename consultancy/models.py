@@ -133,15 +133,15 @@ class PublishableContent(models.Model):
             ),
         ]
 
-    def stamp_publication_date(self):
-        """A first publication is dated now (unless an editor scheduled it)."""
-        if self.status == Status.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
-
     def save(self, *args, **kwargs):
         self.stamp_publication_date()
         self.body_html = render_markdown(self.body)
         super().save(*args, **kwargs)
+
+    def stamp_publication_date(self):
+        """A first publication is dated now (unless an editor scheduled it)."""
+        if self.status == Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
 
     # Each content type names its title field and its one-line text field.
     title_field = ""
