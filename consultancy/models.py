@@ -16,6 +16,7 @@ from django.utils.text import Truncator
 from taggit.managers import TaggableManager
 
 from consultancy.markdown import render_markdown
+from consultancy.signals import content_changed
 
 META_DESCRIPTION_LENGTH = 160
 
@@ -57,14 +58,19 @@ class PublishableQuerySet(models.QuerySet):
 
     def publish(self):
         """Publish every item now, keeping a publication date already set."""
-        return self.update(
+        return self._update_and_announce(
             status=Status.PUBLISHED,
             published_at=models.functions.Coalesce("published_at", models.functions.Now()),
-            updated_at=timezone.now(),
         )
 
     def unpublish(self):
-        return self.update(status=Status.DRAFT, updated_at=timezone.now())
+        return self._update_and_announce(status=Status.DRAFT)
+
+    def _update_and_announce(self, **values):
+        pks = list(self.values_list("pk", flat=True))
+        count = self.model.objects.filter(pk__in=pks).update(updated_at=timezone.now(), **values)
+        content_changed.send(sender=self.model, pks=pks)
+        return count
 
 
 class PublishableContent(models.Model):
@@ -175,6 +181,14 @@ class PublishableContent(models.Model):
         """The contact form, about this page (the "Get in Touch" button)."""
         query = urlencode({"topic": self.contact_topic})
         return f"{reverse('services:contact')}?{query}"
+
+    def get_cta_heading(self) -> str:
+        """The call to action's heading; terms may set their own."""
+        return getattr(self, "cta_heading", "") or f"Need Help With {self}?"
+
+    def get_admin_url(self) -> str:
+        opts = self._meta
+        return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[self.pk])
 
     def get_seo_title(self) -> str:
         return self.seo_title or str(self)

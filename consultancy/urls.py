@@ -1,15 +1,25 @@
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.generic import TemplateView
+
+from consultancy import views
+from consultancy.sitemaps import SITEMAPS
 
 admin.site.site_header = "Halyard AI content and enquiries"
 admin.site.site_title = "Halyard AI admin"
 admin.site.index_title = "Content and enquiries"
 
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="home.html"), name="home"),
+    path("", views.HomeView.as_view(), name="home"),
     path("glossary/", include("glossary.urls")),
     path("", include("services.urls")),
     path("privacy/", TemplateView.as_view(template_name="privacy.html"), name="privacy"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "robots.txt",
+        TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
+        name="robots",
+    ),
     path("admin/", admin.site.urls),
 ]

@@ -1,7 +1,12 @@
 """Views shared by every kind of content, and the site-wide pages."""
 
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
-from django.views.generic import DetailView, ListView
+from django.views.generic import DetailView, ListView, TemplateView
+
+from consultancy import structured_data
+from glossary.models import Term
+from services.models import Service
 
 
 def can_preview(user, model):
@@ -10,7 +15,31 @@ def can_preview(user, model):
     return user.is_authenticated and user.has_perm(f"{opts.app_label}.change_{opts.model_name}")
 
 
-class PublishedListView(ListView):
+class SectionMixin:
+    """A page inside a section (Glossary, Services…): breadcrumbs and JSON-LD."""
+
+    section_title = ""
+    section_url_name = ""
+
+    def get_breadcrumbs(self):
+        crumbs = [("Home", reverse("home")), (self.section_title, reverse(self.section_url_name))]
+        if getattr(self, "object", None) is not None:
+            crumbs.append((str(self.object), self.object.get_absolute_url()))
+        return crumbs
+
+    def get_structured_data(self):
+        return [structured_data.breadcrumb_list(self.request, self.get_breadcrumbs())]
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            section_title=self.section_title,
+            breadcrumbs=self.get_breadcrumbs(),
+            structured_data=self.get_structured_data(),
+            **kwargs,
+        )
+
+
+class PublishedListView(SectionMixin, ListView):
     """A paginated list of the public items of one kind."""
 
     paginate_by = 24
@@ -19,7 +48,7 @@ class PublishedListView(ListView):
         return self.model.objects.cards()
 
 
-class PublishedDetailView(DetailView):
+class PublishedDetailView(SectionMixin, DetailView):
     """
     One public item. Editors may also preview drafts and scheduled items: the
     page then says so, asks search engines not to index it and is never cached.
@@ -36,3 +65,16 @@ class PublishedDetailView(DetailView):
         if not self.object.is_public:
             add_never_cache_headers(response)
         return response
+
+
+class HomeView(TemplateView):
+    template_name = "home.html"
+    featured_services = 6
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            services=Service.objects.cards()[: self.featured_services],
+            term_count=Term.objects.published().count(),
+            structured_data=[structured_data.organization(self.request)],
+            **kwargs,
+        )

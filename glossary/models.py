@@ -1,13 +1,26 @@
+import unicodedata
+
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connections, models
+from django.db.models import Prefetch
 from django.db.models.functions import Lower
 from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
 from django.urls import reverse
 
 from consultancy.models import PublishableContent, PublishableQuerySet, count_of
+from services.models import Service, Technology
 
 SHORT_DEFINITION_MAX_LENGTH = 300
+# The text search configuration: English stemming ("models" finds "model").
+SEARCH_CONFIG = "english"
+
+
+def index_letter(name):
+    """The A–Z index letter a name is filed under: "#" for anything but A to Z."""
+    first = unicodedata.normalize("NFKD", name.strip()[:1]).encode("ascii", "ignore").decode()
+    return first.upper() if first.isalpha() else "#"
 
 
 class TermQuerySet(PublishableQuerySet):
@@ -17,6 +30,35 @@ class TermQuerySet(PublishableQuerySet):
             related_term_count=count_of(Term.related_terms.through, "from_term"),
             service_count=count_of(Term.services.through, "term"),
             technology_count=count_of(Term.technologies.through, "term"),
+        )
+
+    def index_entries(self):
+        """Published terms with what the A–Z index and search results show."""
+        return self.published().only(
+            "pk", "slug", "name", "abbreviation", "short_definition", "letter"
+        )
+
+    def for_detail_page(self):
+        """With the published related terms, services and technologies the page lists."""
+        return self.prefetch_related(
+            Prefetch("related_terms", Term.objects.cards(), to_attr="published_related_terms"),
+            Prefetch("services", Service.objects.cards(), to_attr="published_services"),
+            Prefetch("technologies", Technology.objects.cards(), to_attr="published_technologies"),
+            "tags",
+        )
+
+    def refresh_search_vectors(self):
+        """
+        Recompute the weighted full-text vector (name and abbreviation A, short
+        definition B, body C) in one UPDATE. PostgreSQL only: SQLite searches
+        with a plain match and has nothing to keep up to date.
+        """
+        if connections[self.db].vendor != "postgresql":
+            return 0
+        return self.update(
+            search_vector=SearchVector("name", "abbreviation", weight="A", config=SEARCH_CONFIG)
+            + SearchVector("short_definition", weight="B", config=SEARCH_CONFIG)
+            + SearchVector("body", weight="C", config=SEARCH_CONFIG)
         )
 
 
@@ -58,6 +100,22 @@ class Term(PublishableContent):
         related_name="terms",
         verbose_name="related technologies",
     )
+    auto_link = models.BooleanField(
+        "link other terms",
+        default=True,
+        help_text=(
+            "Link the first mention of each other glossary term in the In Depth "
+            "text to its page. Untick if the links get in the way."
+        ),
+    )
+    letter = models.CharField(
+        max_length=1,
+        editable=False,
+        db_index=True,
+        default="#",
+        help_text="The index letter: the name's first letter, or # for a digit or symbol.",
+    )
+    search_vector = SearchVectorField(null=True, editable=False)
     cta_heading = models.CharField(
         "call-to-action heading",
         max_length=120,
@@ -91,6 +149,10 @@ class Term(PublishableContent):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        self.letter = index_letter(self.name)
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("glossary:term_detail", kwargs={"slug": self.slug})
 
@@ -98,9 +160,6 @@ class Term(PublishableContent):
     def display_name(self):
         """The name with its abbreviation, as the page heading shows it."""
         return f"{self.name} ({self.abbreviation})" if self.abbreviation else self.name
-
-    def get_cta_heading(self):
-        return self.cta_heading or f"Need Help With {self.name}?"
 
 
 SELF_RELATION_MESSAGE = "A term cannot be related to itself."

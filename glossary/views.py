@@ -1,12 +1,90 @@
-from django.views.generic import DetailView, ListView
+from django.http import Http404
+from django.utils.functional import cached_property
+from taggit.models import Tag
 
+from consultancy import structured_data
+from consultancy.views import PublishedDetailView, PublishedListView
 from glossary.models import Term
+from glossary.search import clean_query, search_terms
+
+ALPHABET = [*"ABCDEFGHIJKLMNOPQRSTUVWXYZ", "#"]
+# "#" cannot appear in a path, so the bucket for digits and symbols is "0-9".
+LETTER_IN_URL = {"#": "0-9"}
+LETTER_FROM_URL = {"0-9": "#"}
 
 
-class TermListView(ListView):
-    queryset = Term.objects.published()
+def letter_url_part(letter):
+    return LETTER_IN_URL.get(letter, letter.lower())
+
+
+class TermListView(PublishedListView):
+    """
+    The A–Z index: every letter (linked when it has terms), then one page of
+    terms grouped by letter. The same view answers a search (?q=), a tag
+    filter (?tag=) and one letter (/glossary/letter/b/).
+    """
+
+    model = Term
     paginate_by = 100
+    section_title = "Glossary"
+    section_url_name = "glossary:term_list"
+
+    @cached_property
+    def query(self):
+        return " ".join(clean_query(self.request.GET.get("q", "")))
+
+    @cached_property
+    def tag(self):
+        slug = self.request.GET.get("tag", "").strip()[:100]
+        return Tag.objects.filter(slug=slug).first() if slug else None
+
+    @cached_property
+    def letter(self):
+        if "letter" not in self.kwargs:
+            return None
+        part = self.kwargs["letter"]
+        letter = LETTER_FROM_URL.get(part, part.upper())
+        if letter not in ALPHABET:
+            raise Http404("No such letter.")
+        return letter
+
+    def get_paginate_by(self, queryset):
+        return 20 if self.query else self.paginate_by
+
+    def get_queryset(self):
+        if self.query:
+            return search_terms(self.query)
+        terms = Term.objects.index_entries()
+        if self.request.GET.get("tag"):
+            terms = terms.filter(tags=self.tag) if self.tag else terms.none()
+        if self.letter:
+            terms = terms.filter(letter=self.letter)
+        return terms
+
+    def get_context_data(self, **kwargs):
+        used = set(Term.objects.published().values_list("letter", flat=True).distinct())
+        return super().get_context_data(
+            letters=[(letter, letter_url_part(letter), letter in used) for letter in ALPHABET],
+            query=self.query,
+            raw_query=self.request.GET.get("q", "")[:200],
+            searching="q" in self.request.GET,
+            tag=self.tag,
+            tag_requested=self.request.GET.get("tag", "")[:100],
+            letter=self.letter,
+            **kwargs,
+        )
+
+    def get_structured_data(self):
+        return [*super().get_structured_data(), structured_data.defined_term_set(self.request)]
 
 
-class TermDetailView(DetailView):
-    queryset = Term.objects.published()
+class TermDetailView(PublishedDetailView):
+    model = Term
+    section_title = "Glossary"
+    section_url_name = "glossary:term_list"
+
+    def get_structured_data(self):
+        return [
+            *super().get_structured_data(),
+            structured_data.defined_term(self.request, self.object),
+        ]

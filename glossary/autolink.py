@@ -1,0 +1,200 @@
+"""
+Auto-linking: the first mention of another published term in a term's
+In Depth text links to that term's page, with its short definition as a
+tooltip.
+
+Links are computed when content changes (see glossary.signals), never on a page
+view. Matching is by whole words, ignoring case, on a term's name, its
+abbreviation and simple plurals ("Transformers"); the longest match wins; text
+inside links, headings, code and preformatted blocks is left alone.
+"""
+
+import re
+from dataclasses import dataclass
+from html import escape
+from html.parser import HTMLParser
+
+from django.db.models import Q
+from django.urls import reverse
+
+from consultancy.markdown import render_markdown
+from glossary.models import Term
+
+# Text inside these elements is never linked.
+SKIPPED_ELEMENTS = {"a", "code", "pre", "h1", "h2", "h3", "h4", "h5", "h6"}
+VOID_ELEMENTS = {"br", "hr", "img", "input", "meta", "link", "wbr"}
+WORD = re.compile(r"[\w][\w'’-]*[\w]|[\w]", re.UNICODE)
+MAX_WORDS_IN_A_NAME = 8
+
+
+@dataclass(frozen=True)
+class LinkTarget:
+    pk: int
+    slug: str
+    name: str
+    abbreviation: str
+    short_definition: str
+    url: str
+
+
+def phrase_key(text):
+    """How a phrase is looked up: its words, lower-cased, single-spaced."""
+    return " ".join(word.lower() for word in WORD.findall(text))
+
+
+def plural_forms(phrase):
+    yield phrase
+    if phrase.endswith(("s", "x", "z", "ch", "sh")):
+        yield phrase + "es"
+    elif phrase.endswith("y") and len(phrase) > 1 and phrase[-2] not in "aeiou":
+        yield phrase[:-1] + "ies"
+    else:
+        yield phrase + "s"
+
+
+class TermIndex:
+    """Every linkable phrase of the published terms, for word-by-word lookup."""
+
+    def __init__(self, targets):
+        self.phrases = {}
+        # Abbreviations match exactly as written ("LLM", "LLMs"), so that a
+        # short form does not fire on an ordinary word in lower case.
+        self.abbreviations = {}
+        for target in targets:
+            for form in plural_forms(phrase_key(target.name)):
+                self.phrases.setdefault(form, target)
+            if target.abbreviation:
+                self.abbreviations.setdefault(target.abbreviation, target)
+                self.abbreviations.setdefault(target.abbreviation + "s", target)
+
+    def __len__(self):
+        return len(self.phrases) + len(self.abbreviations)
+
+    def match_at(self, words, start):
+        """The longest phrase starting at words[start]: (target, word count) or None."""
+        for length in range(min(MAX_WORDS_IN_A_NAME, len(words) - start), 0, -1):
+            key = " ".join(word.group().lower() for word in words[start : start + length])
+            if key in self.phrases:
+                return self.phrases[key], length
+        abbreviation = words[start].group()
+        if abbreviation in self.abbreviations:
+            return self.abbreviations[abbreviation], 1
+        return None
+
+
+def render_link(target, text):
+    tip_id = f"term-tip-{target.slug}"
+    return (
+        f'<span class="autolink">'
+        f'<a href="{escape(target.url)}" data-term="{target.pk}" '
+        f'aria-describedby="{tip_id}">{escape(text, quote=False)}</a>'
+        f'<span class="autolink__tip" role="tooltip" id="{tip_id}">'
+        f"{escape(target.short_definition, quote=False)}</span></span>"
+    )
+
+
+class _Linker(HTMLParser):
+    def __init__(self, index, exclude_pk):
+        super().__init__(convert_charrefs=True)
+        self.index = index
+        self.exclude_pk = exclude_pk
+        self.linked = set()
+        self.skip_depth = 0
+        self.out = []
+
+    def handle_starttag(self, tag, attrs):
+        self.out.append(self.get_starttag_text())
+        if tag in SKIPPED_ELEMENTS:
+            self.skip_depth += 1
+
+    def handle_startendtag(self, tag, attrs):
+        self.out.append(self.get_starttag_text())
+
+    def handle_endtag(self, tag):
+        self.out.append(f"</{tag}>")
+        if tag in SKIPPED_ELEMENTS and self.skip_depth:
+            self.skip_depth -= 1
+
+    def handle_data(self, data):
+        if self.skip_depth:
+            self.out.append(escape(data, quote=False))
+        else:
+            self.out.append(self.link_text(data))
+
+    def link_text(self, text):
+        words = list(WORD.finditer(text))
+        pieces, position, i = [], 0, 0
+        while i < len(words):
+            found = self.index.match_at(words, i)
+            if found:
+                target, length = found
+                if target.pk != self.exclude_pk and target.pk not in self.linked:
+                    start, end = words[i].start(), words[i + length - 1].end()
+                    pieces.append(escape(text[position:start], quote=False))
+                    pieces.append(render_link(target, text[start:end]))
+                    position = end
+                    self.linked.add(target.pk)
+                i += length
+            else:
+                i += 1
+        pieces.append(escape(text[position:], quote=False))
+        return "".join(pieces)
+
+
+def link_terms(html, index, exclude_pk=None):
+    """Return `html` with the first mention of each indexed term linked."""
+    if not html or not len(index):
+        return html
+    linker = _Linker(index, exclude_pk)
+    linker.feed(html)
+    linker.close()
+    return "".join(linker.out)
+
+
+# --- Keeping stored links right as terms change ---------------------------------
+
+RELINK_BATCH_SIZE = 500
+
+
+def build_index():
+    """The phrases of every published term, read in one query."""
+    url_pattern = reverse("glossary:term_detail", kwargs={"slug": "slug-placeholder"})
+    rows = Term.objects.published().values_list(
+        "pk", "slug", "name", "abbreviation", "short_definition"
+    )
+    return TermIndex(
+        LinkTarget(
+            pk, slug, name, abbreviation, definition, url_pattern.replace("slug-placeholder", slug)
+        )
+        for pk, slug, name, abbreviation, definition in rows.iterator(chunk_size=2000)
+    )
+
+
+def mentions_of(terms):
+    """A filter for terms whose body names one of `terms` or already links to it."""
+    condition = Q(pk__in=[])
+    for term in terms:
+        condition |= Q(body_html__contains=f'data-term="{term.pk}"')
+        if term.name:
+            condition |= Q(body__icontains=term.name)
+        if term.abbreviation:
+            condition |= Q(body__contains=term.abbreviation)
+    return condition
+
+
+def relink(terms):
+    """Re-render the bodies of `terms` (a queryset) with links to the current terms."""
+    index = build_index()
+    rendered, batch = {}, []
+    for term in terms.only("pk", "body", "auto_link").iterator(chunk_size=RELINK_BATCH_SIZE):
+        html = render_markdown(term.body)
+        if term.auto_link:
+            html = link_terms(html, index, exclude_pk=term.pk)
+        term.body_html = rendered[term.pk] = html
+        batch.append(term)
+        if len(batch) >= RELINK_BATCH_SIZE:
+            Term.objects.bulk_update(batch, ["body_html"])
+            batch = []
+    if batch:
+        Term.objects.bulk_update(batch, ["body_html"])
+    return rendered

@@ -1,0 +1,35 @@
+from django.contrib.syndication.views import Feed
+from django.urls import reverse_lazy
+from django.utils.feedgenerator import Atom1Feed
+
+from glossary.models import Term
+
+FEED_LENGTH = 30
+
+
+class LatestTermsFeed(Feed):
+    """Atom feed of the glossary's newest published terms."""
+
+    feed_type = Atom1Feed
+    title = "New in the AI glossary"
+    link = reverse_lazy("glossary:term_list")
+    subtitle = "Terms newly added to the AI glossary, with their short definitions."
+
+    def items(self):
+        return (
+            Term.objects.published()
+            .only("slug", "name", "abbreviation", "short_definition", "published_at", "updated_at")
+            .order_by("-published_at")[:FEED_LENGTH]
+        )
+
+    def item_title(self, item):
+        return item.display_name
+
+    def item_description(self, item):
+        return item.short_definition
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return item.updated_at

@@ -1,0 +1,82 @@
+"""
+Glossary search, best matches first: an exact name or abbreviation always
+leads. PostgreSQL ranks a weighted full-text vector (name and abbreviation,
+then short definition, then body) and falls back to trigram similarity for
+typos; SQLite, the zero-setup default, ranks a plain word match.
+"""
+
+import re
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
+from django.db import connections
+from django.db.models import Case, F, IntegerField, Q, Value, When
+
+from glossary.models import SEARCH_CONFIG, Term
+
+MAX_QUERY_LENGTH = 100
+MAX_WORDS = 8
+WORDS = re.compile(r"\w+", re.UNICODE)
+
+
+def clean_query(raw):
+    """The words of a visitor's query: junk, symbols and excess length dropped."""
+    return WORDS.findall((raw or "")[:MAX_QUERY_LENGTH])[:MAX_WORDS]
+
+
+def search_terms(raw_query):
+    """Published terms matching the query, best first; none for an empty query."""
+    words = clean_query(raw_query)
+    terms = Term.objects.index_entries()
+    if not words:
+        return terms.none()
+    phrase = " ".join(words)
+    exact = Case(
+        When(Q(name__iexact=phrase) | Q(abbreviation__iexact=phrase), then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    if connections[terms.db].vendor == "postgresql":
+        return _postgres_search(terms, phrase, exact)
+    return _plain_search(terms, words, phrase, exact)
+
+
+def postgres_match(phrase):
+    """
+    Full-text match or, for typos such as "tranformer", a name that looks
+    alike. Both sides can use a GIN index (the vector's and the trigram index
+    on name), so PostgreSQL combines two index scans instead of reading every
+    term.
+    """
+    query = SearchQuery(phrase, search_type="websearch", config=SEARCH_CONFIG)
+    return query, Q(search_vector=query) | Q(name__trigram_word_similar=phrase)
+
+
+def _postgres_search(terms, phrase, exact):
+    query, match = postgres_match(phrase)
+    return (
+        terms.filter(match)
+        .annotate(
+            exact=exact,
+            rank=SearchRank(F("search_vector"), query),
+            similarity=TrigramWordSimilarity(phrase, "name"),
+        )
+        .order_by("-exact", "-rank", "-similarity", "name")
+    )
+
+
+def _plain_search(terms, words, phrase, exact):
+    for word in words:
+        terms = terms.filter(
+            Q(name__icontains=word)
+            | Q(abbreviation__icontains=word)
+            | Q(short_definition__icontains=word)
+            | Q(body__icontains=word)
+        )
+    rank = Case(
+        When(name__istartswith=phrase, then=Value(3)),
+        When(name__icontains=phrase, then=Value(2)),
+        When(short_definition__icontains=phrase, then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    return terms.annotate(exact=exact, rank=rank).order_by("-exact", "-rank", "name")

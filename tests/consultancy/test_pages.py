@@ -1,0 +1,153 @@
+"""Site-wide checks: every page renders, search engines find their way."""
+
+import xml.etree.ElementTree as ET
+from datetime import timedelta
+
+import pytest
+from django.test import override_settings
+from django.utils import timezone
+
+from consultancy.models import Status
+from tests.factories import make_service, make_technology, make_term
+from tests.helpers import h1_count, structured_types, text
+
+pytestmark = pytest.mark.django_db
+
+SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+
+
+@pytest.fixture
+def site():
+    term = make_term(name="Foundation Model", slug="foundation-model")
+    service = make_service(slug="cloud-ai-modernisation")
+    technology = make_technology(slug="openai-integration")
+    term.services.add(service)
+    term.technologies.add(technology)
+    return term, service, technology
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/glossary/",
+        "/glossary/letter/f/",
+        "/glossary/?q=model",
+        "/glossary/foundation-model/",
+        "/services/",
+        "/services/cloud-ai-modernisation/",
+        "/technologies/",
+        "/technologies/openai-integration/",
+        "/privacy/",
+    ],
+)
+def test_every_page_renders_with_one_h1_and_breadcrumb_data(client, site, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    assert h1_count(response) == 1
+    if path != "/":
+        assert "BreadcrumbList" in structured_types(response) or path == "/privacy/"
+
+
+def test_home_page_has_services_glossary_search_and_organization(client, site):
+    response = client.get("/")
+    content = text(response)
+    assert site[1].title in content
+    assert 'action="/glossary/"' in content
+    assert "Get in Touch" in content
+    assert structured_types(response) == {"Organization"}
+
+
+def test_service_page_lists_its_technologies_and_terms(client, site):
+    term, service, technology = site
+    service.technologies.add(technology)
+    response = client.get(service.get_absolute_url())
+    content = text(response)
+    assert technology.summary in content
+    assert term.name in content
+    assert f"Need Help With {service.title}?" in content
+    assert structured_types(response) == {"BreadcrumbList", "Service"}
+
+
+def test_technology_page_lists_its_services_and_terms(client, site):
+    term, service, technology = site
+    service.technologies.add(technology)
+    content = text(client.get(technology.get_absolute_url()))
+    assert service.summary in content
+    assert term.name in content
+    assert f"Need Help With {technology.name}?" in content
+
+
+@pytest.mark.parametrize("factory", [make_service, make_technology])
+def test_draft_services_and_technologies_are_404(client, factory):
+    item = factory(status=Status.DRAFT)
+    assert client.get(item.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/services/cloud-ai-modernisation/", "/technologies/openai-integration/", "/services/", "/"],
+)
+def test_other_pages_cost_a_fixed_number_of_queries(
+    client, site, django_assert_max_num_queries, path
+):
+    """Guards against N+1 on service, technology and home pages."""
+    _term, service, technology = site
+    for _ in range(20):
+        service.technologies.add(make_technology())
+        make_service().technologies.add(technology)
+        make_term().services.add(service)
+    with django_assert_max_num_queries(6):
+        assert client.get(path).status_code == 200
+
+
+def test_sitemap_lists_published_content_with_lastmod(client, site):
+    make_term(slug="draft-term", status=Status.DRAFT)
+    make_term(slug="future-term", published_at=timezone.now() + timedelta(days=1))
+    response = client.get("/sitemap.xml")
+    root = ET.fromstring(response.content)
+    urls = {u.find("s:loc", SITEMAP_NS).text: u for u in root.findall("s:url", SITEMAP_NS)}
+    assert "http://testserver/glossary/foundation-model/" in urls
+    assert "http://testserver/services/cloud-ai-modernisation/" in urls
+    assert "http://testserver/technologies/openai-integration/" in urls
+    assert (
+        urls["http://testserver/glossary/foundation-model/"].find("s:lastmod", SITEMAP_NS)
+        is not None
+    )
+    assert not any("draft-term" in url or "future-term" in url for url in urls)
+
+
+def test_robots_txt_points_to_the_sitemap(client):
+    response = client.get("/robots.txt")
+    assert response["Content-Type"].startswith("text/plain")
+    assert "Sitemap: http://testserver/sitemap.xml" in text(response)
+
+
+def test_feed_lists_newly_published_terms_only(client, site):
+    make_term(name="Hidden Draft", status=Status.DRAFT)
+    response = client.get("/glossary/feed/")
+    assert response["Content-Type"].startswith("application/atom+xml")
+    assert "Foundation Model" in text(response)
+    assert "Hidden Draft" not in text(response)
+
+
+def test_branded_404(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "We can’t find that page" in text(response)
+
+
+@override_settings(DEBUG=False)
+def test_500_page_renders_without_the_database(client, django_assert_num_queries):
+    from django.template.loader import render_to_string
+
+    with django_assert_num_queries(0):
+        html = render_to_string("500.html")
+    assert "Something went wrong on our side" in html
+
+
+def test_pages_send_a_strict_content_security_policy(client, site):
+    policy = client.get("/glossary/foundation-model/")["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy

@@ -1,0 +1,129 @@
+"""The A–Z index, letter pages, tag filter and search."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from consultancy.models import Status
+from tests.factories import make_term
+from tests.helpers import h1_count, structured_types, text
+
+pytestmark = pytest.mark.django_db
+
+
+def test_index_groups_terms_by_letter_with_their_definitions(client):
+    make_term(name="Attention", short_definition="Weighing parts of the input.")
+    make_term(name="Agent", short_definition="A model that acts.")
+    make_term(name="Bias", short_definition="A systematic error.")
+    response = client.get("/glossary/")
+    content = text(response)
+    assert h1_count(response) == 1
+    assert content.index(">A</h2>") < content.index("Agent") < content.index("Attention")
+    assert content.index("Attention") < content.index(">B</h2>") < content.index("Bias")
+    assert "Weighing parts of the input." in content
+
+
+def test_letter_navigation_links_only_letters_with_terms(client):
+    make_term(name="Agent")
+    content = text(client.get("/glossary/"))
+    assert 'href="/glossary/letter/a/"' in content
+    assert 'href="/glossary/letter/z/"' not in content
+    assert 'Z<span class="visually-hidden"> (no terms)</span>' in content
+
+
+def test_letter_page_lists_only_that_letter(client):
+    make_term(name="Agent")
+    make_term(name="Bias")
+    make_term(name="3D Vision")
+    content = text(client.get("/glossary/letter/a/"))
+    assert "Agent" in content
+    assert "Bias" not in content
+    assert "3D Vision" in text(client.get("/glossary/letter/0-9/"))
+
+
+def test_unknown_letter_is_404(client):
+    assert client.get("/glossary/letter/ab/").status_code == 404
+
+
+def test_index_hides_drafts_and_scheduled_terms(client):
+    make_term(name="Visible Term")
+    make_term(name="Draft Term", status=Status.DRAFT)
+    make_term(name="Future Term", published_at=timezone.now() + timedelta(hours=1))
+    content = text(client.get("/glossary/"))
+    assert "Visible Term" in content
+    assert "Draft Term" not in content
+    assert "Future Term" not in content
+
+
+def test_index_is_paginated(client):
+    for n in range(105):
+        make_term(name=f"Term {n:03}")
+    first, second = client.get("/glossary/"), client.get("/glossary/?page=2")
+    assert "Term 099" in text(first)
+    assert "Term 100" not in text(first)
+    assert "Term 100" in text(second)
+    assert "Page 2 of 2" in text(second)
+    assert '<link rel="canonical" href="http://testserver/glossary/?page=2">' in text(second)
+
+
+def test_tag_filter(client):
+    make_term(name="Tagged Term", tags=["nlp"])
+    make_term(name="Other Term", tags=["vision"])
+    content = text(client.get("/glossary/?tag=nlp"))
+    assert "Tagged Term" in content
+    assert "Other Term" not in content
+    assert "No such tag" in text(client.get("/glossary/?tag=nothing-here"))
+
+
+def test_index_describes_the_glossary_as_a_defined_term_set(client):
+    assert structured_types(client.get("/glossary/")) == {"BreadcrumbList", "DefinedTermSet"}
+
+
+def test_search_puts_an_exact_name_first(client):
+    make_term(name="Attention Mechanism", short_definition="How a transformer weighs tokens.")
+    make_term(name="Transformer Architecture", short_definition="The design of a transformer.")
+    make_term(name="Transformer", short_definition="A network built on attention.")
+    content = text(client.get("/glossary/?q=transformer"))
+    assert content.index(">Transformer</a>") < content.index(">Transformer Architecture</a>")
+    assert content.index(">Transformer Architecture</a>") < content.index(
+        ">Attention Mechanism</a>"
+    )
+
+
+def test_search_finds_abbreviations_definitions_and_bodies(client):
+    make_term(name="Large Language Model", abbreviation="LLM")
+    make_term(name="Tokenization", short_definition="Splitting text into pieces.")
+    make_term(name="Embedding", body="Vectors that capture meaning.")
+    assert "Large Language Model" in text(client.get("/glossary/?q=LLM"))
+    assert "Tokenization" in text(client.get("/glossary/?q=splitting"))
+    assert "Embedding" in text(client.get("/glossary/?q=vectors"))
+
+
+def test_search_never_shows_drafts(client):
+    make_term(name="Secret Model", status=Status.DRAFT)
+    assert "Secret Model" not in text(client.get("/glossary/?q=secret"))
+
+
+@pytest.mark.parametrize("query", ["", "   ", "%%%", "'; DROP TABLE x; --", "a" * 5000, "\x00"])
+def test_empty_or_junk_queries_get_a_helpful_empty_state(client, query):
+    response = client.get("/glossary/", {"q": query})
+    assert response.status_code == 200
+    assert "Try a shorter word" in text(response) or "Type a word to search" in text(response)
+    assert '<meta name="robots" content="noindex, follow">' in text(response)
+
+
+def test_no_results_offers_help(client):
+    make_term(name="Transformer")
+    content = text(client.get("/glossary/?q=zzzzqqq"))
+    assert "No terms match “zzzzqqq”" in content
+    assert "Ask our team" in content
+
+
+@pytest.mark.parametrize("path", ["/glossary/", "/glossary/letter/a/", "/glossary/?q=model"])
+def test_index_pages_cost_a_fixed_number_of_queries(client, django_assert_max_num_queries, path):
+    """Guards against N+1 on the index, letter and search pages."""
+    for n in range(30):
+        make_term(name=f"Alpha Model {n}", abbreviation=f"AM{n}", tags=["x"])
+    with django_assert_max_num_queries(5):
+        assert client.get(path).status_code == 200

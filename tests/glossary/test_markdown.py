@@ -1,0 +1,43 @@
+"""In Depth bodies: Markdown formatting kept, anything executable removed."""
+
+import pytest
+
+from consultancy.markdown import render_markdown
+
+
+@pytest.mark.parametrize(
+    ("markdown", "expected"),
+    [
+        ("**bold** and *italic*", "<strong>bold</strong> and <em>italic</em>"),
+        ("- one\n- two", "<li>one</li>"),
+        ("1. first\n2. second", "<ol>"),
+        ("[a link](https://example.com)", '<a href="https://example.com">a link</a>'),
+        ("Use `code` here", "<code>code</code>"),
+        ("```\nblock\n```", "<pre><code>block"),
+        ("| a | b |\n|---|---|\n| 1 | 2 |", "<td>1</td>"),
+        ("> quoted", "<blockquote>"),
+    ],
+)
+def test_markdown_formatting_is_kept(markdown, expected):
+    assert expected in render_markdown(markdown)
+
+
+@pytest.mark.parametrize(
+    ("markdown", "forbidden"),
+    [
+        ("<script>alert(1)</script>", "<script"),
+        ('<img src="x" onerror="alert(1)">', "onerror"),
+        ('<a href="/x" onclick="steal()">x</a>', "onclick"),
+        ("[click](javascript:alert(1))", "javascript:"),
+        ('<iframe src="https://evil.example"></iframe>', "<iframe"),
+        ('<p style="position:fixed">x</p>', "style="),
+    ],
+)
+def test_scripts_and_event_handlers_are_removed(markdown, forbidden):
+    assert forbidden not in render_markdown(markdown)
+
+
+def test_headings_start_below_the_pages_own_outline():
+    html = render_markdown("# Top\n\n## Sub")
+    assert "<h3>Top</h3>" in html
+    assert "<h4>Sub</h4>" in html
