@@ -57,12 +57,18 @@ class TermIndex:
 
     def __init__(self, targets):
         self.phrases = {}
+        # Every leading run of words of some phrase ("large", "large language"):
+        # matching stops as soon as the words so far begin no phrase, so a
+        # body costs about one lookup per word however large the glossary.
+        self.prefixes = set()
         # Abbreviations match exactly as written ("LLM", "LLMs"), so that a
         # short form does not fire on an ordinary word in lower case.
         self.abbreviations = {}
         for target in targets:
             for form in plural_forms(phrase_key(target.name)):
                 self.phrases.setdefault(form, target)
+                words = form.split(" ")
+                self.prefixes.update(" ".join(words[:n]) for n in range(1, len(words) + 1))
             if target.abbreviation:
                 self.abbreviations.setdefault(target.abbreviation, target)
                 self.abbreviations.setdefault(target.abbreviation + "s", target)
@@ -72,14 +78,17 @@ class TermIndex:
 
     def match_at(self, words, start):
         """The longest phrase starting at words[start]: (target, word count) or None."""
-        for length in range(min(MAX_WORDS_IN_A_NAME, len(words) - start), 0, -1):
-            key = " ".join(word.group().lower() for word in words[start : start + length])
+        found, key = None, ""
+        for length in range(1, min(MAX_WORDS_IN_A_NAME, len(words) - start) + 1):
+            word = words[start + length - 1].group().lower()
+            key = f"{key} {word}" if key else word
+            if key not in self.prefixes:
+                break
             if key in self.phrases:
-                return self.phrases[key], length
-        abbreviation = words[start].group()
-        if abbreviation in self.abbreviations:
-            return self.abbreviations[abbreviation], 1
-        return None
+                found = (self.phrases[key], length)
+        if found is None and words[start].group() in self.abbreviations:
+            found = (self.abbreviations[words[start].group()], 1)
+        return found
 
 
 def render_link(target, text):
