@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class ConsultancyConfig(AppConfig):
     name = "consultancy"
     verbose_name = "Site"
+
+    def ready(self):
+        from consultancy import cache
+
+        cache.connect()

@@ -40,7 +40,7 @@ class TermQuerySet(PublishableQuerySet):
 
     def for_detail_page(self):
         """With the published related terms, services and technologies the page lists."""
-        return self.prefetch_related(
+        return self.defer("body", "search_vector").prefetch_related(
             Prefetch("related_terms", Term.objects.cards(), to_attr="published_related_terms"),
             Prefetch("services", Service.objects.cards(), to_attr="published_services"),
             Prefetch("technologies", Technology.objects.cards(), to_attr="published_technologies"),

@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 from django.contrib.auth.models import Group, User
 
 
@@ -12,6 +13,20 @@ def _test_settings(settings):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.SECURE_SSL_REDIRECT = False
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: no page cached by another test."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def cold_cache(settings):
+    """Caching off (CACHE_URL=dummy://), as in the benchmark's cold runs."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 
 
 def make_staff(username, group_name):
@@ -42,3 +57,86 @@ def editor_client(client, editor):
 def sales_client(client, sales):
     client.force_login(sales)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_immediately(settings):
+    """Background tasks run at once in tests, as while debugging (production queues them)."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def enquiry_settings(settings):
+    """Who is notified of enquiries, and fresh rate-limit counters (kept in the cache)."""
+    from django.core.cache import cache
+
+    settings.ENQUIRY_NOTIFY_EMAILS = ["sales@example.com"]
+    settings.ENQUIRY_SEND_ACKNOWLEDGEMENT = False
+    cache.clear()
+    yield settings
+    cache.clear()
+
+
+@pytest.fixture
+def enquiry_form_data():
+    """Builds valid contact-form data, as if typed in 30 seconds after the form was shown."""
+    import time
+
+    from services.forms import sign_timestamp
+
+    def build(**overrides):
+        data = {
+            "name": "Ada Lovelace",
+            "email": "ada@example.com",
+            "company": "Analytical Engines Ltd",
+            "message": "We would like help evaluating a foundation model.",
+            "consent": "on",
+            "website": "",
+            "topic": "",
+            "source": "",
+            "started": sign_timestamp(at=time.time() - 30),
+        }
+        data.update(overrides)
+        return {key: value for key, value in data.items() if value is not None}
+
+    return build
+
+
+@pytest.fixture
+def send_enquiry(client, enquiry_form_data, django_capture_on_commit_callbacks):
+    """POSTs the contact form and runs what is queued for after the commit (the email)."""
+    from django.urls import reverse
+
+    def send(data=None, **extra):
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(reverse("services:contact"), data or enquiry_form_data(), **extra)
+
+    return send
+
+
+@pytest.fixture
+def make_enquiry(db):
+    """Builds a stored enquiry directly, for admin and command tests."""
+    import itertools
+
+    from services.models import Enquiry
+
+    numbers = itertools.count(1)
+
+    def build(**overrides):
+        n = next(numbers)
+        values = {
+            "name": f"Visitor {n}",
+            "email": f"visitor{n}@example.com",
+            "message": f"Message number {n}.",
+            "consent_text": "I agree.",
+        }
+        topic = overrides.pop("topic", None)
+        values.update(overrides)
+        enquiry = Enquiry(**values)
+        if topic is not None:
+            enquiry.topic = topic
+        enquiry.save()
+        return enquiry
+
+    return build

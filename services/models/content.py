@@ -19,7 +19,7 @@ class TechnologyQuerySet(PublishableQuerySet):
     def for_detail_page(self):
         """With the published services and terms that the page lists."""
         Term = Technology.terms.field.model
-        return self.prefetch_related(
+        return self.defer("body").prefetch_related(
             Prefetch("services", Service.objects.cards(), to_attr="published_services"),
             Prefetch("terms", Term.objects.cards(), to_attr="published_terms"),
             "tags",
@@ -37,7 +37,7 @@ class ServiceQuerySet(PublishableQuerySet):
     def for_detail_page(self):
         """With the published technologies and terms that the page lists."""
         Term = Service.terms.field.model
-        return self.prefetch_related(
+        return self.defer("body").prefetch_related(
             Prefetch("technologies", Technology.objects.cards(), to_attr="published_technologies"),
             Prefetch("terms", Term.objects.cards(), to_attr="published_terms"),
             "tags",

@@ -1,0 +1,185 @@
+"""
+The page cache: public pages, rendered once and served to anonymous visitors
+from Django's cache until content changes.
+
+Invalidation is exact and simple: every cached page is stored with the
+*content version* current when it was rendered, and any change to a term,
+service, technology, tag or relation bumps that version (see `connect`). The
+version lives in the same cache as the pages, so with a shared cache (Redis)
+an edit on one app server is seen by every other on its very next request.
+LocMem is per process: use Redis as soon as more than one process serves the
+site.
+
+Only what is the same for every visitor is stored: GET or HEAD, no session
+cookie (a logged-in user or a visitor with a session is always served
+fresh), only the query parameters listed in CACHEABLE_PARAMETERS (searches
+and campaign links go through), and only 200 responses that set no cookie,
+used no CSRF token and did not ask not to be cached (drafts and forms use
+`never_cache`). A cached page is revalidated by browsers and CDNs with its
+ETag or Last-Modified date (conditional GETs get a 304).
+"""
+
+import hashlib
+import time
+
+from django.conf import settings
+from django.core.cache import cache, caches
+from django.core.cache.backends.dummy import DummyCache
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date, parse_http_date_safe
+
+from consultancy.models import Status
+from consultancy.signals import content_changed
+
+CONTENT_VERSION_KEY = "page-cache:content-version"
+CACHEABLE_PARAMETERS = {"page", "tag"}
+UNCACHEABLE_PATH_PREFIXES = ("/admin/", "/contact/")
+
+
+def content_version():
+    """The current content version, starting a new one if the cache lost it."""
+    return cache.get(CONTENT_VERSION_KEY) or bump_content_version()
+
+
+def bump_content_version(**kwargs):
+    """Make every cached page stale (takes any signal's arguments)."""
+    # A clock value, not a counter from 1, so that a version lost from the
+    # cache (eviction, restart) can never be reused and match old pages.
+    version = time.time_ns()
+    cache.set(CONTENT_VERSION_KEY, version, timeout=None)
+    return version
+
+
+def seconds_until_next_publication(version):
+    """
+    Pages must not outlive the moment a scheduled item goes public, so they
+    expire by then. Asked once per content version, not per page.
+    """
+    key = f"page-cache:next-publication:{version}"
+    seconds = cache.get(key)
+    if seconds is None:
+        from glossary.models import Term
+        from services.models import Service, Technology
+
+        now = timezone.now()
+        scheduled = [
+            model.objects.filter(status=Status.PUBLISHED, published_at__gt=now)
+            .order_by()
+            .values_list("published_at", flat=True)
+            for model in (Term, Service, Technology)
+        ]
+        # One query for the three kinds; scheduled items are few.
+        upcoming = list(scheduled[0].union(*scheduled[1:], all=True).order_by())
+        seconds = settings.PAGE_CACHE_SECONDS
+        if upcoming:
+            seconds = min(seconds, max(1, int((min(upcoming) - now).total_seconds())))
+        cache.set(key, seconds, timeout=seconds)
+    return seconds
+
+
+def caching_enabled():
+    """CACHE_URL=dummy:// turns caching off (the benchmark's cold runs)."""
+    return not isinstance(caches["default"], DummyCache)
+
+
+def page_key(request):
+    query = sorted((name, request.GET.get(name)) for name in request.GET)
+    digest = hashlib.sha256(f"{request.get_host()}{request.path}?{query}".encode()).hexdigest()
+    return f"page-cache:page:{digest}"
+
+
+def is_cacheable_request(request):
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and not request.path.startswith(UNCACHEABLE_PATH_PREFIXES)
+        and set(request.GET) <= CACHEABLE_PARAMETERS
+        and all(len(values) == 1 for values in request.GET.lists())
+    )
+
+
+def is_cacheable_response(request, response):
+    cache_control = response.get("Cache-Control", "")
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not any(word in cache_control for word in ("private", "no-store", "no-cache"))
+        # A CSP nonce must be new for every response: such a page is never reused.
+        and "nonce-" not in response.get("Content-Security-Policy", "")
+    )
+
+
+def revalidation_headers(response):
+    """ETag and Last-Modified for conditional GETs; caches must revalidate."""
+    response["ETag"] = f'"{hashlib.md5(response.content, usedforsecurity=False).hexdigest()}"'
+    response["Last-Modified"] = http_date()
+    patch_cache_control(response, public=True, no_cache=True)
+
+
+class PageCacheMiddleware:
+    """Serve cached public pages before sessions, CSRF or auth are even looked at."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not caching_enabled() or not is_cacheable_request(request):
+            return self.get_response(request)
+
+        key = page_key(request)
+        found = cache.get_many([CONTENT_VERSION_KEY, key])
+        version = found.get(CONTENT_VERSION_KEY) or bump_content_version()
+        entry = found.get(key)
+        if entry and entry[0] == version:
+            _, status, headers, content = entry
+            response = HttpResponse(content, status=status, headers=headers)
+            response["X-Page-Cache"] = "hit"
+            return self.conditional(request, response)
+
+        response = self.get_response(request)
+        if is_cacheable_response(request, response):
+            revalidation_headers(response)
+            headers = [(name, value) for name, value in response.items()]
+            timeout = min(settings.PAGE_CACHE_SECONDS, seconds_until_next_publication(version))
+            cache.set(key, (version, response.status_code, headers, response.content), timeout)
+            response["X-Page-Cache"] = "miss"
+            return self.conditional(request, response)
+        return response
+
+    @staticmethod
+    def conditional(request, response):
+        return (
+            get_conditional_response(
+                request,
+                etag=response.get("ETag"),
+                last_modified=parse_http_date_safe(response.get("Last-Modified", "")),
+                response=response,
+            )
+            if request.method in ("GET", "HEAD")
+            else response
+        )
+
+
+def connect():
+    """Bump the content version on any change that a public page may show."""
+    from taggit.models import Tag, TaggedItem
+
+    from glossary.models import Term
+    from services.models import Service, Technology
+
+    for model in (Term, Service, Technology, Tag, TaggedItem):
+        post_save.connect(bump_content_version, sender=model, dispatch_uid=f"cache-save-{model}")
+        post_delete.connect(bump_content_version, sender=model, dispatch_uid=f"cache-del-{model}")
+    for relation in (
+        Term.related_terms.through,
+        Term.services.through,
+        Term.technologies.through,
+        Service.technologies.through,
+    ):
+        m2m_changed.connect(bump_content_version, sender=relation, dispatch_uid=f"cache-{relation}")
+    content_changed.connect(bump_content_version, dispatch_uid="cache-content-changed")

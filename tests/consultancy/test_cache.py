@@ -1,0 +1,163 @@
+"""The page cache: fast for visitors, never stale, never shared with staff."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from taggit.models import Tag
+
+from consultancy.cache import content_version, seconds_until_next_publication
+from consultancy.models import Status
+from glossary.models import Term
+from tests.factories import make_service, make_technology, make_term
+from tests.helpers import text
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def term():
+    term = make_term(name="Foundation Model", slug="foundation-model", tags=["llm"])
+    term.services.add(make_service(title="Cloud AI Modernisation", summary="Old summary."))
+    term.technologies.add(make_technology(name="OpenAI Integration"))
+    term.related_terms.add(make_term(name="Transformer", slug="transformer"))
+    return term
+
+
+def fetch(client, path="/glossary/foundation-model/", **headers):
+    return client.get(path, headers=headers)
+
+
+def test_second_visit_is_served_from_the_cache_without_queries(
+    client, term, django_assert_num_queries
+):
+    first = fetch(client)
+    assert first["X-Page-Cache"] == "miss"
+    with django_assert_num_queries(0):
+        second = fetch(client)
+    assert second["X-Page-Cache"] == "hit"
+    assert second.content == first.content
+    assert second["Content-Security-Policy"] == first["Content-Security-Policy"]
+
+
+def test_cached_pages_tell_browsers_and_cdns_to_revalidate(client, term):
+    response = fetch(client)
+    assert "public" in response["Cache-Control"]
+    assert "no-cache" in response["Cache-Control"]
+    assert response["ETag"].startswith('"')
+    assert response["Last-Modified"]
+
+
+def test_conditional_get_answers_304(client, term):
+    first = fetch(client)
+    assert fetch(client, **{"If-None-Match": first["ETag"]}).status_code == 304
+    assert fetch(client, **{"If-Modified-Since": first["Last-Modified"]}).status_code == 304
+    assert fetch(client, **{"If-None-Match": '"something-else"'}).status_code == 200
+
+
+def edit_term(term):
+    term.short_definition = "A brand new definition."
+    term.save()
+
+
+def edit_service(term):
+    service = term.services.get()
+    service.summary = "A brand new definition."
+    service.save()
+
+
+def edit_technology(term):
+    technology = term.technologies.get()
+    technology.summary = "A brand new definition."
+    technology.save()
+
+
+def edit_related_term(term):
+    related = term.related_terms.get()
+    related.short_definition = "A brand new definition."
+    related.save()
+
+
+def add_relation(term):
+    term.services.add(make_service(summary="A brand new definition."))
+
+
+def rename_tag(term):
+    Tag.objects.filter(name="llm").update(name="x")  # update() sends no signal…
+    tag = Tag.objects.get(slug="llm")
+    tag.name = "A brand new definition."  # …but editing in the admin saves.
+    tag.save()
+
+
+def retag(term):
+    term.tags.add("A brand new definition.")
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        edit_term,
+        edit_service,
+        edit_technology,
+        edit_related_term,
+        add_relation,
+        rename_tag,
+        retag,
+    ],
+)
+def test_any_edit_shown_on_a_page_is_fresh_on_the_next_request(client, term, edit):
+    assert "A brand new definition." not in text(fetch(client))
+    assert fetch(client)["X-Page-Cache"] == "hit"
+    edit(term)
+    assert "A brand new definition." in text(fetch(client))
+
+
+def test_unpublishing_removes_the_page_and_its_mentions_at_once(client, term):
+    fetch(client)
+    fetch(client, "/glossary/transformer/")
+    Term.objects.filter(pk=term.pk).unpublish()
+    assert fetch(client).status_code == 404
+    assert "Foundation Model" not in text(fetch(client, "/glossary/transformer/"))
+
+
+def test_publishing_shows_the_new_term_in_the_index_at_once(client, term):
+    fetch(client, "/glossary/")
+    draft = make_term(name="Brand New Term", status=Status.DRAFT)
+    assert "Brand New Term" not in text(fetch(client, "/glossary/"))
+    Term.objects.filter(pk=draft.pk).publish()
+    assert "Brand New Term" in text(fetch(client, "/glossary/"))
+
+
+def test_deleting_a_related_item_updates_the_page(client, term):
+    fetch(client)
+    term.services.get().delete()
+    assert "Cloud AI Modernisation" not in text(fetch(client))
+
+
+def test_staff_are_never_served_or_given_cached_pages(client, editor_client, term):
+    fetch(client)  # a visitor's copy is now cached
+    staff_response = fetch(editor_client)
+    assert "X-Page-Cache" not in staff_response
+    draft = make_term(name="Secret Draft", slug="secret-draft", status=Status.DRAFT)
+    assert fetch(editor_client, "/glossary/secret-draft/").status_code == 200
+    client.logout()
+    assert fetch(client, draft.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/glossary/?q=foundation",
+        "/glossary/foundation-model/?utm_source=newsletter",
+        "/no-such-page/",
+        "/contact/",
+    ],
+)
+def test_searches_campaign_links_errors_and_forms_are_not_cached(client, term, path):
+    fetch(client, path)
+    assert fetch(client, path).get("X-Page-Cache") != "hit"
+
+
+def test_pages_expire_when_a_scheduled_item_goes_public(term):
+    make_term(published_at=timezone.now() + timedelta(seconds=90))
+    assert 80 <= seconds_until_next_publication(content_version()) <= 90
