@@ -6,6 +6,6 @@ class ConsultancyConfig(AppConfig):
     verbose_name = "Site"
 
     def ready(self):
-        from consultancy import cache
+        from consultancy import cache, checks  # noqa: F401 (checks register themselves)
 
         cache.connect()

@@ -119,6 +119,11 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmem://")}
+# django-environ lower-cases ?KEY_PREFIX=… and friends for Django's Redis
+# backend, where Django expects them upper-case: put them back.
+for _option in ("key_prefix", "timeout", "version"):
+    if _option in CACHES["default"]:
+        CACHES["default"][_option.upper()] = CACHES["default"].pop(_option)
 # How long a rendered public page may be reused (it is replaced sooner when
 # content changes: see consultancy/cache.py).
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60 * 60)

@@ -161,3 +161,17 @@ def test_searches_campaign_links_errors_and_forms_are_not_cached(client, term, p
 def test_pages_expire_when_a_scheduled_item_goes_public(term):
     make_term(published_at=timezone.now() + timedelta(seconds=90))
     assert 80 <= seconds_until_next_publication(content_version()) <= 90
+
+
+def test_deploy_check_warns_that_locmem_is_per_process(settings):
+    from consultancy.checks import page_cache_is_shared
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    assert [warning.id for warning in page_cache_is_shared(None)] == ["consultancy.W001"]
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/0",
+        }
+    }
+    assert page_cache_is_shared(None) == []

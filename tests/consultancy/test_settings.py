@@ -56,6 +56,7 @@ def test_ssl_redirect_and_secure_cookies_are_on_by_default_in_production():
         ("DJANGO_SECURE_SSL_REDIRECT", "0", "settings.SECURE_SSL_REDIRECT", "False"),
         ("CACHE_URL", "dummy://", "settings.CACHES['default']['BACKEND']", "django.core.cache.backends.dummy.DummyCache"),
         ("DATABASE_URL", "postgres://u@db.example:5432/site", "settings.DATABASES['default']['OPTIONS']['pool']['max_size']", "10"),
+        ("CACHE_URL", "redis://127.0.0.1:6379/1?key_prefix=site", "settings.CACHES['default']['KEY_PREFIX']", "site"),
         ("EMAIL_HOST", "smtp.example", "settings.MAILERS['default']['OPTIONS']['host']", "smtp.example"),
     ],
 )  # fmt: skip
