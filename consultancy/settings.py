@@ -220,3 +220,55 @@ TAGGIT_CASE_INSENSITIVE = True
 
 # Site identity used in page titles, structured data and emails.
 SITE_NAME = env.str("SITE_NAME", default="Halyard AI")
+
+# Enquiries
+# The contact form, the notification task and the spam defences (README, "Enquiries").
+import hashlib  # noqa: E402
+import hmac  # noqa: E402
+
+# django_tasks_db is always installed, so that switching backends needs no migration.
+INSTALLED_APPS = [*INSTALLED_APPS, "django_tasks_db"]
+# Keeps the landing page and UTM parameters of a campaign visit in the session.
+MIDDLEWARE = [*MIDDLEWARE, "services.enquiries.FirstTouchMiddleware"]
+
+# Background tasks: the database queue (run `manage.py db_worker`) in production,
+# run immediately inside the request while debugging (and in tests, see conftest).
+TASK_BACKENDS = {
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.backend.DatabaseBackend",
+}
+TASKS_BACKEND = env.str("TASKS_BACKEND", default="immediate" if DEBUG else "database")
+if TASKS_BACKEND not in TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND must be one of {', '.join(TASK_BACKENDS)}, not {TASKS_BACKEND!r}."
+    )
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND]}}
+
+# Who hears about a new enquiry, and whether the visitor gets a short receipt.
+ENQUIRY_NOTIFY_EMAILS = env.list("ENQUIRY_NOTIFY_EMAILS", default=[])
+ENQUIRY_SEND_ACKNOWLEDGEMENT = env.bool("ENQUIRY_SEND_ACKNOWLEDGEMENT", default=False)
+# Used for the admin link in notification emails sent outside a request
+# (the resend command); requests use their own host.
+ENQUIRY_SITE_URL = env.str("ENQUIRY_SITE_URL", default="")
+# A failed notification is retried this many times in all, with growing delays,
+# when the task backend can defer tasks (the database backend can).
+ENQUIRY_NOTIFY_MAX_ATTEMPTS = env.int("ENQUIRY_NOTIFY_MAX_ATTEMPTS", default=6)
+
+# Spam defences: a form sent sooner than this after it was shown is from a bot;
+# one older than this is refused as a replay (the visitor is asked to send it again).
+ENQUIRY_MIN_FILL_SECONDS = env.int("ENQUIRY_MIN_FILL_SECONDS", default=3)
+ENQUIRY_MAX_FORM_AGE_SECONDS = env.int("ENQUIRY_MAX_FORM_AGE_SECONDS", default=4 * 60 * 60)
+# Submissions allowed per window from one IP address and for one email address.
+ENQUIRY_RATE_LIMIT_PER_IP = env.int("ENQUIRY_RATE_LIMIT_PER_IP", default=10)
+ENQUIRY_RATE_LIMIT_PER_EMAIL = env.int("ENQUIRY_RATE_LIMIT_PER_EMAIL", default=5)
+ENQUIRY_RATE_LIMIT_WINDOW_SECONDS = env.int("ENQUIRY_RATE_LIMIT_WINDOW_SECONDS", default=60 * 60)
+# How many reverse proxies in front of the site append to X-Forwarded-For. With 0
+# the client address is REMOTE_ADDR, which behind a proxy is the proxy itself.
+ENQUIRY_PROXY_COUNT = env.int("ENQUIRY_PROXY_COUNT", default=0)
+# IP addresses are stored only as an HMAC with this key. It derives from the
+# secret key unless set: set it explicitly before rotating DJANGO_SECRET_KEY,
+# or hashes before and after the rotation will not match.
+ENQUIRY_IP_HASH_KEY = env.str(
+    "ENQUIRY_IP_HASH_KEY",
+    default=hmac.new(SECRET_KEY.encode(), b"services.enquiry.ip-hash", hashlib.sha256).hexdigest(),
+)

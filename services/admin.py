@@ -64,3 +64,216 @@ class TechnologyAdmin(PublishableAdmin):
     service_count = count_column("service_count", "services")
 
     term_count = count_column("term_count", "glossary terms")
+
+
+# --- Enquiries (sales) -------------------------------------------------------------
+# Only superusers and the Sales group (data migration services 0003) have
+# permissions on Enquiry, so Editors get a 403 and do not see it in the index.
+
+import io  # noqa: E402
+
+from django.contrib import messages  # noqa: E402
+from django.core.exceptions import PermissionDenied  # noqa: E402
+from django.http import HttpResponse  # noqa: E402
+from django.template.response import TemplateResponse  # noqa: E402
+from django.urls import path  # noqa: E402
+from django.utils import timezone  # noqa: E402
+from django.utils.html import format_html  # noqa: E402
+from django.utils.timesince import timesince  # noqa: E402
+from django.utils.translation import ngettext  # noqa: E402
+
+from services import enquiries  # noqa: E402
+from services.models import Enquiry, NotificationStatus  # noqa: E402
+
+LEADS_DEFAULT_WEEKS = 8
+LEADS_MAX_WEEKS = 52
+VISITOR_FIELDS = [
+    "name",
+    "email",
+    "company",
+    "message",
+    "topic_link",
+    "created_at",
+]
+SOURCE_FIELDS = [
+    "page_url",
+    "referrer",
+    "landing_page",
+    "utm_source",
+    "utm_medium",
+    "utm_campaign",
+    "utm_term",
+    "utm_content",
+    "user_agent",
+    "ip_hash",
+]
+CONSENT_FIELDS = ["consent_text", "consent_given_at"]
+NOTIFICATION_FIELDS = [
+    "notification_status",
+    "notification_attempts",
+    "notification_last_error",
+    "notified_at",
+    "spam_reason",
+]
+
+
+@admin.register(Enquiry)
+class EnquiryAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "status",
+        "email",
+        "company",
+        "topic_link",
+        "age",
+        "notification",
+        "assignee",
+    ]
+    list_filter = ["status", "topic_kind", "notification_status", "created_at", "assignee"]
+    search_fields = ["name", "email", "company", "message"]
+    list_select_related = ["term", "service", "technology", "assignee"]
+    date_hierarchy = "created_at"
+    list_per_page = 50
+    show_full_result_count = False
+    # The visitor's data is evidence of what they sent: never editable.
+    readonly_fields = [*VISITOR_FIELDS, *SOURCE_FIELDS, *CONSENT_FIELDS, *NOTIFICATION_FIELDS]
+    fieldsets = [
+        ("Follow-up", {"fields": ["status", "assignee", "notes"]}),
+        ("Enquiry", {"fields": VISITOR_FIELDS}),
+        ("Where they came from", {"fields": SOURCE_FIELDS, "classes": ["collapse"]}),
+        ("Consent", {"fields": CONSENT_FIELDS, "classes": ["collapse"]}),
+        ("Notification and spam", {"fields": NOTIFICATION_FIELDS}),
+    ]
+    actions = ["mark_contacted", "mark_spam", "mark_not_spam", "resend_notification", "export_csv"]
+    change_list_template = "admin/services/enquiry/change_list.html"
+
+    def has_add_permission(self, request):
+        # Enquiries come from the contact form only.
+        return False
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "assignee":
+            kwargs["queryset"] = db_field.remote_field.model.objects.filter(
+                is_staff=True, is_active=True
+            ).order_by("first_name", "last_name", "username")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description="topic", ordering="topic_title")
+    def topic_link(self, obj):
+        topic = obj.topic
+        if topic is not None:
+            return format_html('<a href="{}">{}</a>', topic.get_absolute_url(), obj.topic_title)
+        return obj.topic_title or "—"
+
+    @admin.display(description="received", ordering="-created_at")
+    def age(self, obj):
+        return format_html(
+            '<time datetime="{}" title="{}">{} ago</time>',
+            obj.created_at.isoformat(timespec="seconds"),
+            timezone.localtime(obj.created_at).strftime("%d %b %Y %H:%M"),
+            timesince(obj.created_at).split(",")[0],
+        )
+
+    @admin.display(description="notification", ordering="notification_status")
+    def notification(self, obj):
+        label = obj.get_notification_status_display()
+        if obj.notification_status == NotificationStatus.FAILED:
+            return ngettext(
+                "%(label)s (%(count)d attempt)",
+                "%(label)s (%(count)d attempts)",
+                obj.notification_attempts,
+            ) % {"label": label, "count": obj.notification_attempts}
+        return label
+
+    @staticmethod
+    def site_url(request):
+        return request.build_absolute_uri("/").rstrip("/")
+
+    @admin.action(description="Mark selected enquiries as contacted", permissions=["change"])
+    def mark_contacted(self, request, queryset):
+        count = enquiries.mark_contacted(queryset)
+        self.message_user(
+            request,
+            ngettext(
+                "Marked %d new enquiry as contacted.",
+                "Marked %d new enquiries as contacted.",
+                count,
+            )
+            % count,
+            messages.SUCCESS,
+        )
+
+    @admin.action(description="Mark selected enquiries as spam", permissions=["change"])
+    def mark_spam(self, request, queryset):
+        count = enquiries.mark_spam(queryset)
+        self.message_user(
+            request,
+            ngettext("Marked %d enquiry as spam.", "Marked %d enquiries as spam.", count) % count,
+            messages.SUCCESS,
+        )
+
+    @admin.action(
+        description="Not spam: restore selected enquiries and notify sales",
+        permissions=["change"],
+    )
+    def mark_not_spam(self, request, queryset):
+        count = enquiries.mark_not_spam(queryset, site_url=self.site_url(request))
+        self.message_user(
+            request,
+            ngettext("Restored %d enquiry from spam.", "Restored %d enquiries from spam.", count)
+            % count,
+            messages.SUCCESS,
+        )
+
+    @admin.action(description="Resend the notification email to sales", permissions=["change"])
+    def resend_notification(self, request, queryset):
+        count = enquiries.resend_notifications(queryset, site_url=self.site_url(request))
+        self.message_user(
+            request,
+            ngettext(
+                "Queued %d notification; its status shows whether it was sent.",
+                "Queued %d notifications; their status shows whether they were sent.",
+                count,
+            )
+            % count
+            + (" Spam enquiries are never notified." if count < queryset.count() else ""),
+            messages.SUCCESS if count else messages.WARNING,
+        )
+
+    @admin.action(description="Export selected enquiries as CSV", permissions=["view"])
+    def export_csv(self, request, queryset):
+        out = io.StringIO()
+        enquiries.write_csv(queryset, out)
+        response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+        stamp = timezone.localtime().strftime("%Y-%m-%d")
+        response["Content-Disposition"] = f'attachment; filename="enquiries-{stamp}.csv"'
+        return response
+
+    def get_urls(self):
+        report = path(
+            "leads-by-page/",
+            self.admin_site.admin_view(self.leads_by_page_view),
+            name="services_enquiry_leads_by_page",
+        )
+        return [report, *super().get_urls()]
+
+    def leads_by_page_view(self, request):
+        """Genuine enquiries per source page and per week: which pages bring leads."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        try:
+            weeks = int(request.GET.get("weeks", LEADS_DEFAULT_WEEKS))
+        except ValueError:
+            weeks = LEADS_DEFAULT_WEEKS
+        weeks = min(max(weeks, 1), LEADS_MAX_WEEKS)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Leads by page",
+            "weeks": weeks,
+            "week_choices": [4, 8, 13, 26, 52],
+            "report": enquiries.leads_by_page(weeks),
+            "chart_width": enquiries.CHART_WIDTH,
+            "chart_height": enquiries.CHART_HEIGHT,
+        }
+        return TemplateResponse(request, "admin/services/enquiry/leads_by_page.html", context)

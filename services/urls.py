@@ -13,4 +13,6 @@ urlpatterns = [
         views.TechnologyDetailView.as_view(),
         name="technology_detail",
     ),
+    path("contact/", views.contact, name="contact"),
+    path("contact/thanks/", views.contact_thanks, name="contact_thanks"),
 ]

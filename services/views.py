@@ -1,5 +1,12 @@
+from django.conf import settings
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
 from consultancy import structured_data
 from consultancy.views import PublishedDetailView, PublishedListView
+from services import enquiries
+from services.forms import EnquiryForm
 from services.models import Service, Technology
 
 
@@ -31,3 +38,39 @@ class TechnologyDetailView(PublishedDetailView):
 
     def get_structured_data(self):
         return [*super().get_structured_data(), structured_data.service(self.request, self.object)]
+
+
+# --- Contact form and enquiries ---------------------------------------------------
+# Never cached by a shared cache: both pages carry a CSRF token.
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def contact(request):
+    """The contact form; a valid one is recorded, then the visitor is sent to the thanks page."""
+    if request.method != "POST":
+        initial = EnquiryForm.initial_for(
+            request.GET.get("topic"), request.META.get("HTTP_REFERER")
+        )
+        return render(request, "services/contact_form.html", {"form": EnquiryForm(initial=initial)})
+
+    submission = enquiries.start_submission(request)
+    form = EnquiryForm(request.POST)
+    if form.is_valid():
+        enquiries.record_enquiry(form.cleaned_data, submission)
+        if not submission.rate_limited:
+            return redirect("services:contact_thanks")
+    if submission.rate_limited:
+        return too_many_requests(request)
+    return render(request, "services/contact_form.html", {"form": form})
+
+
+@never_cache
+def contact_thanks(request):
+    return render(request, "services/contact_thanks.html")
+
+
+def too_many_requests(request):
+    response = render(request, "429.html", status=429)
+    response["Retry-After"] = str(settings.ENQUIRY_RATE_LIMIT_WINDOW_SECONDS)
+    return response

@@ -1,5 +1,24 @@
 """Services and technologies (content) and the enquiries visitors send."""
 
 from services.models.content import Service, ServiceQuerySet, Technology, TechnologyQuerySet
+from services.models.enquiry import (
+    Enquiry,
+    EnquiryQuerySet,
+    EnquiryStatus,
+    NotificationStatus,
+    SpamReason,
+    TopicKind,
+)
 
-__all__ = ["Service", "ServiceQuerySet", "Technology", "TechnologyQuerySet"]
+__all__ = [
+    "Enquiry",
+    "EnquiryQuerySet",
+    "EnquiryStatus",
+    "NotificationStatus",
+    "Service",
+    "ServiceQuerySet",
+    "SpamReason",
+    "Technology",
+    "TechnologyQuerySet",
+    "TopicKind",
+]

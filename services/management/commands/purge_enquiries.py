@@ -1,0 +1,54 @@
+"""
+Delete enquiries older than the retention period (README, "Enquiries"):
+
+    python manage.py purge_enquiries --older-than 730
+    python manage.py purge_enquiries --older-than 30 --spam-only
+    python manage.py purge_enquiries --older-than 730 --dry-run
+
+Run it daily from cron or a scheduler. Deletes in batches, so that a large
+backlog never holds a long lock on the table.
+"""
+
+from datetime import timedelta
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from services import enquiries
+
+
+class Command(BaseCommand):
+    help = "Delete enquiries received more than DAYS days ago (retention policy)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--older-than",
+            type=int,
+            required=True,
+            metavar="DAYS",
+            help="Delete enquiries received more than this many days ago.",
+        )
+        parser.add_argument(
+            "--spam-only", action="store_true", help="Delete only enquiries marked as spam."
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Count what would be deleted; delete nothing."
+        )
+        parser.add_argument(
+            "--batch-size", type=int, default=500, help="Rows deleted per query (default 500)."
+        )
+
+    def handle(self, *, older_than, spam_only, dry_run, batch_size, **options):
+        if older_than <= 0:
+            raise CommandError("--older-than must be a positive number of days.")
+        if batch_size <= 0:
+            raise CommandError("--batch-size must be a positive number.")
+        before = timezone.now() - timedelta(days=older_than)
+        count = enquiries.purge(before, spam_only=spam_only, batch_size=batch_size, dry_run=dry_run)
+        kind = "spam enquiries" if spam_only else "enquiries"
+        if count == 1:
+            kind = kind.replace("enquiries", "enquiry")
+        verb = "Would delete" if dry_run else "Deleted"
+        self.stdout.write(
+            f"{verb} {count} {kind} received before {timezone.localtime(before):%Y-%m-%d %H:%M}."
+        )

@@ -1,0 +1,274 @@
+"""
+An enquiry sent through the contact form: who wrote, what about, where they came
+from, and how sales are following it up.
+
+Nothing here sends mail or decides what is spam: that is services/enquiries.py.
+"""
+
+from datetime import timedelta
+
+from django.apps import apps
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, Max, Q
+from django.db.models.functions import Lower, TruncWeek
+from django.utils import timezone
+
+NAME_MAX_LENGTH = 100
+EMAIL_MAX_LENGTH = 254
+COMPANY_MAX_LENGTH = 150
+MESSAGE_MAX_LENGTH = 5000
+URL_MAX_LENGTH = 500
+UTM_MAX_LENGTH = 200
+USER_AGENT_MAX_LENGTH = 300
+ERROR_MAX_LENGTH = 1000
+
+
+class TopicKind(models.TextChoices):
+    # The values are the model names used in "?topic=term:<slug>" links.
+    TERM = "term", "Glossary term"
+    SERVICE = "service", "Service"
+    TECHNOLOGY = "technology", "Technology"
+
+
+# Which content model each kind of topic is, as (app label, model name).
+TOPIC_MODELS = {
+    TopicKind.TERM: ("glossary", "Term"),
+    TopicKind.SERVICE: ("services", "Service"),
+    TopicKind.TECHNOLOGY: ("services", "Technology"),
+}
+
+
+def resolve_topic(value):
+    """
+    The published term, service or technology that a "kind:slug" topic names,
+    or None for anything else (unknown kind or slug, draft, malformed text).
+    """
+    kind, _, slug = str(value or "").partition(":")
+    if kind not in TopicKind.values or not slug or len(slug) > 120:
+        return None
+    model = apps.get_model(*TOPIC_MODELS[TopicKind(kind)])
+    return model.objects.published().filter(slug=slug).first()
+
+
+class EnquiryStatus(models.TextChoices):
+    NEW = "new", "New"
+    CONTACTED = "contacted", "Contacted"
+    QUALIFIED = "qualified", "Qualified"
+    WON = "won", "Won"
+    LOST = "lost", "Lost"
+    SPAM = "spam", "Spam"
+
+
+class SpamReason(models.TextChoices):
+    HONEYPOT = "honeypot", "Filled in the hidden field"
+    TOO_FAST = "too_fast", "Sent too soon after the form was shown"
+    NO_TIMESTAMP = "no_timestamp", "Form timestamp missing or forged"
+    RATE_LIMITED = "rate_limited", "Over the rate limit"
+    STAFF = "staff", "Marked by staff"
+
+
+class NotificationStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+    NOT_NEEDED = "not_needed", "Not needed"
+
+
+class EnquiryQuerySet(models.QuerySet):
+    def not_spam(self):
+        return self.exclude(status=EnquiryStatus.SPAM)
+
+    def received_before(self, moment):
+        return self.filter(created_at__lt=moment)
+
+    def for_email(self, email):
+        """Everything one person sent, whatever the case of their address."""
+        return self.filter(email__iexact=email.strip())
+
+    def for_changelist(self):
+        """With the topic and assignee that the admin list shows, in one query."""
+        return self.select_related("term", "service", "technology", "assignee")
+
+    def leads_by_page(self, weeks, now=None):
+        """
+        Genuine enquiries of the last `weeks` weeks counted per source page and
+        per week (Monday), in one grouped query: rows of page_url, week, count
+        and the page's topic title.
+        """
+        now = now or timezone.now()
+        this_monday = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+        this_monday -= timedelta(days=this_monday.weekday())
+        start = this_monday - timedelta(weeks=weeks - 1)
+        return (
+            self.not_spam()
+            .filter(created_at__gte=start)
+            .annotate(week=TruncWeek("created_at"))
+            .values("page_url", "week")
+            .annotate(count=Count("pk"), title=Max("topic_title"))
+            .order_by("page_url", "week")
+        )
+
+
+class Enquiry(models.Model):
+    # What the visitor wrote.
+    name = models.CharField(max_length=NAME_MAX_LENGTH)
+    email = models.EmailField(max_length=EMAIL_MAX_LENGTH)
+    company = models.CharField(max_length=COMPANY_MAX_LENGTH, blank=True)
+    message = models.TextField()
+
+    # What it is about: at most one of the three pages, whose title is also
+    # kept as text so that the enquiry still says it once the page is gone.
+    term = models.ForeignKey(
+        "glossary.Term",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="enquiries",
+        verbose_name="glossary term",
+    )
+    service = models.ForeignKey(
+        "services.Service",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="enquiries",
+    )
+    technology = models.ForeignKey(
+        "services.Technology",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="enquiries",
+    )
+    topic_kind = models.CharField(
+        "topic type", max_length=20, choices=TopicKind, blank=True, db_index=True
+    )
+    topic_title = models.CharField("topic", max_length=200, blank=True)
+
+    # Where the visitor came from.
+    page_url = models.CharField(
+        "source page",
+        max_length=URL_MAX_LENGTH,
+        blank=True,
+        help_text="The page on this site from which the visitor opened the form.",
+    )
+    referrer = models.CharField(
+        max_length=URL_MAX_LENGTH,
+        blank=True,
+        help_text="The other site that sent the visitor, when known.",
+    )
+    landing_page = models.CharField(
+        max_length=URL_MAX_LENGTH,
+        blank=True,
+        help_text="The first page of the visit, kept when it came from a campaign link.",
+    )
+    utm_source = models.CharField("UTM source", max_length=UTM_MAX_LENGTH, blank=True)
+    utm_medium = models.CharField("UTM medium", max_length=UTM_MAX_LENGTH, blank=True)
+    utm_campaign = models.CharField("UTM campaign", max_length=UTM_MAX_LENGTH, blank=True)
+    utm_term = models.CharField("UTM term", max_length=UTM_MAX_LENGTH, blank=True)
+    utm_content = models.CharField("UTM content", max_length=UTM_MAX_LENGTH, blank=True)
+    user_agent = models.CharField(max_length=USER_AGENT_MAX_LENGTH, blank=True)
+    ip_hash = models.CharField(
+        "IP address hash",
+        max_length=64,
+        blank=True,
+        help_text="A keyed hash of the visitor's IP address; the address itself is never kept.",
+    )
+
+    # Consent, exactly as it was asked.
+    consent_text = models.TextField(blank=True)
+    consent_given_at = models.DateTimeField("consent given", null=True, blank=True)
+
+    # Follow-up by sales.
+    status = models.CharField(
+        max_length=20,
+        choices=EnquiryStatus,
+        default=EnquiryStatus.NEW,
+        db_index=True,
+        help_text="Where this lead stands. Spam is kept but never notified.",
+    )
+    spam_reason = models.CharField("why spam", max_length=20, choices=SpamReason, blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_enquiries",
+        limit_choices_to={"is_staff": True, "is_active": True},
+        help_text="The person following this enquiry up.",
+    )
+    notes = models.TextField(
+        "internal notes",
+        blank=True,
+        help_text="Seen only by staff, and included when a visitor asks for their data.",
+    )
+    created_at = models.DateTimeField("received", default=timezone.now, editable=False)
+
+    # The email to sales about it.
+    notification_status = models.CharField(
+        max_length=20,
+        choices=NotificationStatus,
+        default=NotificationStatus.PENDING,
+        db_index=True,
+    )
+    notification_attempts = models.PositiveSmallIntegerField(default=0)
+    notification_last_error = models.TextField("last notification error", blank=True)
+    notified_at = models.DateTimeField("notified", null=True, blank=True)
+
+    objects = EnquiryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "enquiry"
+        verbose_name_plural = "enquiries"
+        indexes = [
+            models.Index(fields=["-created_at"], name="services_enquiry_created_idx"),
+            models.Index(Lower("email"), name="services_enquiry_email_ci_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(term__isnull=True, service__isnull=True)
+                    | Q(term__isnull=True, technology__isnull=True)
+                    | Q(service__isnull=True, technology__isnull=True)
+                ),
+                name="services_enquiry_at_most_one_topic",
+                violation_error_message="An enquiry is about one page at most.",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=EnquiryStatus.values),
+                name="services_enquiry_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(notification_status__in=NotificationStatus.values),
+                name="services_enquiry_notification_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(topic_kind__in=[*TopicKind.values, ""]),
+                name="services_enquiry_topic_kind_valid",
+            ),
+        ]
+
+    def __str__(self):
+        about = self.topic_title or "general enquiry"
+        return f"{self.name} ({about})"
+
+    @property
+    def topic(self):
+        """The page the enquiry is about, if it still exists."""
+        return self.term or self.service or self.technology
+
+    @topic.setter
+    def topic(self, item):
+        self.term = self.service = self.technology = None
+        self.topic_kind = self.topic_title = ""
+        if item is not None:
+            kind = TopicKind(item._meta.model_name)
+            setattr(self, kind.value, item)
+            self.topic_kind = kind
+            self.topic_title = str(item)[:200]
+
+    @property
+    def is_spam(self):
+        return self.status == EnquiryStatus.SPAM

@@ -1,0 +1,344 @@
+"""The contact form: from a page's "Get in Touch" button to a stored, notified enquiry."""
+
+import re
+import time
+from types import SimpleNamespace
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.core import mail
+from django.urls import reverse
+
+from consultancy.models import Status
+from services import forms as contact_forms
+from services.enquiries import FIRST_TOUCH_SESSION_KEY
+from services.models import Enquiry, EnquiryStatus, NotificationStatus, TopicKind
+from tests.factories import make_service, make_technology, make_term
+from tests.helpers import h1_count
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("enquiry_settings")]
+
+CONTACT_URL = reverse("services:contact")
+
+
+def hidden_inputs(response):
+    """The hidden fields of the rendered form, as a browser would send them back."""
+    content = response.content.decode()
+    values = {}
+    for name in ("topic", "source", "started"):
+        match = re.search(rf'<input type="hidden" name="{name}"(?: value="([^"]*)")?', content)
+        assert match, f"no hidden {name} field"
+        values[name] = (match.group(1) or "").replace("&quot;", '"').replace("&amp;", "&")
+    return values
+
+
+def wait(monkeypatch, seconds):
+    """Lets `seconds` pass for the form's clock only (the visitor typing)."""
+    now = time.time() + seconds
+    monkeypatch.setattr(contact_forms, "time", SimpleNamespace(time=lambda: now))
+
+
+def test_whole_flow_from_a_term_button_to_the_stored_enquiry_and_the_email(
+    client, send_enquiry, enquiry_form_data, monkeypatch
+):
+    term = make_term(name="Foundation Model")
+    term_page = f"http://testserver{term.get_absolute_url()}"
+
+    form_page = client.get(term.get_contact_url(), HTTP_REFERER=term_page)
+    assert form_page.status_code == 200
+    assert "About: <a" in form_page.content.decode()
+    assert "Foundation Model" in form_page.content.decode()
+
+    wait(monkeypatch, 20)
+    response = send_enquiry(
+        enquiry_form_data(**hidden_inputs(form_page)), HTTP_USER_AGENT="TestBrowser/1.0"
+    )
+    assert response.status_code == 302
+    assert response.url == reverse("services:contact_thanks")
+
+    enquiry = Enquiry.objects.get()
+    assert (enquiry.name, enquiry.email, enquiry.company) == (
+        "Ada Lovelace",
+        "ada@example.com",
+        "Analytical Engines Ltd",
+    )
+    assert enquiry.term == term
+    assert (enquiry.topic_kind, enquiry.topic_title) == (TopicKind.TERM, "Foundation Model")
+    assert enquiry.page_url == term.get_absolute_url()
+    assert enquiry.user_agent == "TestBrowser/1.0"
+    assert enquiry.status == EnquiryStatus.NEW
+    assert "privacy notice (/privacy/)" in enquiry.consent_text
+    assert enquiry.consent_given_at is not None
+    assert enquiry.notification_status == NotificationStatus.SENT
+    assert enquiry.notification_attempts == 1
+
+    [email] = mail.outbox
+    assert email.to == ["sales@example.com"]
+    assert email.reply_to == ["Ada Lovelace <ada@example.com>"]
+    assert "Foundation Model" in email.subject
+    assert term_page in email.body
+    assert f"/admin/services/enquiry/{enquiry.pk}/change/" in email.body
+
+    thanks = client.get(response.url)
+    assert thanks.status_code == 200
+    assert "What happens next" in thanks.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("make", "kind"),
+    [(make_service, TopicKind.SERVICE), (make_technology, TopicKind.TECHNOLOGY)],
+)
+def test_services_and_technologies_are_recorded_as_topics_too(
+    client, send_enquiry, enquiry_form_data, make, kind
+):
+    item = make()
+    form_page = client.get(item.get_contact_url())
+    assert f'About: <a href="{item.get_absolute_url()}">{item}</a>' in form_page.content.decode()
+
+    send_enquiry(enquiry_form_data(topic=item.contact_topic))
+
+    enquiry = Enquiry.objects.get()
+    assert enquiry.topic == item
+    assert (enquiry.topic_kind, enquiry.topic_title) == (kind, str(item))
+    # Without a Referer, the topic's page stands for the source page.
+    assert enquiry.page_url == item.get_absolute_url()
+
+
+@pytest.mark.parametrize(
+    "topic",
+    ["term:no-such-term", "draft", "service:", "nonsense", "glossary:term-1", "term:" + "x" * 300],
+)
+def test_unknown_or_unpublished_topic_falls_back_to_the_plain_form(
+    client, send_enquiry, enquiry_form_data, topic
+):
+    draft = make_term(name="Secret Draft", status=Status.DRAFT)
+    if topic == "draft":
+        topic = draft.contact_topic
+
+    response = client.get(CONTACT_URL, {"topic": topic})
+    assert response.status_code == 200
+    assert "About:" not in response.content.decode()
+
+    send_enquiry(enquiry_form_data(topic=topic))
+    enquiry = Enquiry.objects.get()
+    assert enquiry.topic is None
+    assert (enquiry.topic_kind, enquiry.topic_title) == ("", "")
+
+
+def test_contact_page_alone_shows_the_plain_form_with_one_heading(client):
+    response = client.get(CONTACT_URL)
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert h1_count(response) == 1
+    assert "About:" not in content
+    assert 'href="/privacy/"' in content
+
+
+def test_form_is_accessible(client):
+    content = client.get(CONTACT_URL).content.decode()
+    for field, autocomplete in [("name", "name"), ("email", "email"), ("company", "organization")]:
+        assert f'<label for="id_{field}">' in content
+        assert re.search(rf'<input [^>]*autocomplete="{autocomplete}"[^>]*id="id_{field}"', content)
+    assert '<label for="id_message">' in content
+    assert '<label for="id_consent">' in content
+    assert 'aria-describedby="id_email_helptext"' in content
+
+
+def test_honeypot_is_hidden_by_css_unfocusable_and_labelled(client):
+    content = client.get(CONTACT_URL).content.decode()
+    trap = re.search(r'<div class="contact-form__trap">(.*?)</div>', content, re.S).group(1)
+    assert '<label for="id_website">Leave this field empty' in trap
+    assert 'tabindex="-1"' in trap
+    assert 'autocomplete="off"' in trap
+
+
+def test_pages_use_no_inline_script_or_style(client, send_enquiry, enquiry_form_data):
+    pages = [
+        client.get(CONTACT_URL),
+        client.post(CONTACT_URL, enquiry_form_data(name="")),
+        client.get(reverse("services:contact_thanks")),
+        client.get(reverse("privacy")),
+    ]
+    for page in pages:
+        content = page.content.decode()
+        assert "style=" not in content
+        assert "<style" not in content
+        assert not re.search(r"<script(?![^>]*application/ld\+json)", content)
+
+
+@pytest.mark.parametrize("url_name", ["services:contact", "services:contact_thanks"])
+def test_form_and_thanks_pages_are_never_cached(client, url_name):
+    response = client.get(reverse(url_name))
+    cache_control = response["Cache-Control"]
+    for directive in ("no-cache", "no-store", "must-revalidate", "private"):
+        assert directive in cache_control
+
+
+def test_invalid_form_response_is_never_cached(client, enquiry_form_data):
+    response = client.post(CONTACT_URL, enquiry_form_data(email="nope"))
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_privacy_page_states_the_retention_policy(client):
+    response = client.get(reverse("privacy"))
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert h1_count(response) == 1
+    assert "24 months" in content
+    assert "30 days" in content
+
+
+# --- Bad input ------------------------------------------------------------------------
+
+BAD_INPUT = [
+    ("name", "", "Please tell us your name."),
+    ("name", "   \t  ", "Please tell us your name."),
+    ("name", "Ada\nLovelace", "Please write your name on a single line."),
+    ("name", "Ada\r\nBcc: victim@example.com", "Please write your name on a single line."),
+    ("name", "Ada\u2028Lovelace", "Please write your name on a single line."),
+    ("name", "Ada\x1b[31mLovelace", "invisible control character"),
+    ("name", "Ada\x00", "invisible control character"),
+    ("name", "A" * 101, "Please keep your name to at most 100 characters (it has 101)."),
+    ("email", "", "Please give an email address"),
+    ("email", "not-an-address", "Please enter an email address like name@example.com."),
+    ("email", "ada@example.com\nBcc: x@example.com", "Please enter an email address"),
+    ("email", "a" * 250 + "@example.com", "at most 254 characters"),
+    ("company", "ACME\x07", "invisible control character"),
+    ("company", "ACME\nLtd", "Please write the company name on a single line."),
+    ("company", "C" * 151, "at most 150 characters"),
+    ("message", "", "Please write a message."),
+    ("message", " \n\n ", "Please write a message."),
+    ("message", "Hello\x00world", "invisible control character"),
+    ("message", "Hello\x08world", "invisible control character"),
+    ("message", "M" * 5001, "Please keep your message to at most 5000 characters (it has 5001)."),
+    ("consent", None, "Please agree to the privacy notice"),
+]
+
+
+@pytest.mark.parametrize(("field", "value", "message"), BAD_INPUT)
+def test_bad_input_gets_a_clear_field_error_and_nothing_is_stored(
+    client, enquiry_form_data, field, value, message
+):
+    data = enquiry_form_data(**{field: value})
+    response = client.post(CONTACT_URL, data)
+
+    assert response.status_code == 200
+    assert not Enquiry.objects.exists()
+    assert not mail.outbox
+    form = response.context["form"]
+    assert message in " ".join(form.errors[field])
+    content = response.content.decode()
+    # The summary at the top links to the field, whose errors are announced with it.
+    assert f'<a href="#id_{field}">' in content
+    assert f'id="id_{field}_error"' in content
+    assert re.search(rf'<(input|textarea)[^>]*aria-invalid="true"[^>]*id="id_{field}"', content)
+    assert h1_count(response) == 1
+
+
+def test_the_form_keeps_every_value_after_an_error(client, enquiry_form_data):
+    response = client.post(CONTACT_URL, enquiry_form_data(email="nope", consent=None))
+    content = response.content.decode()
+    assert 'value="Ada Lovelace"' in content
+    assert 'value="nope"' in content
+    assert 'value="Analytical Engines Ltd"' in content
+    assert "We would like help evaluating a foundation model.</textarea>" in content
+
+
+def test_the_topic_survives_an_error(client, enquiry_form_data):
+    term = make_term(name="Vector Database")
+    response = client.post(CONTACT_URL, enquiry_form_data(topic=term.contact_topic, name=""))
+    assert "About: <a" in response.content.decode()
+    assert "Vector Database" in response.content.decode()
+
+
+def test_html_in_any_field_is_shown_escaped(client, enquiry_form_data):
+    script = "<script>alert(1)</script>"
+    response = client.post(
+        CONTACT_URL,
+        enquiry_form_data(name=script, company=script, message=script, consent=None),
+    )
+    content = response.content.decode()
+    assert script not in content
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in content
+
+
+def test_a_garbage_post_never_causes_a_server_error(client):
+    response = client.post(
+        CONTACT_URL,
+        {"name": ["a", "b"], "email": "\x00", "started": "x" * 10000, "topic": "\x00:\x00"},
+    )
+    assert response.status_code == 200
+    assert not Enquiry.objects.exists()
+
+
+# --- Attribution -------------------------------------------------------------------
+
+
+def test_source_page_comes_from_the_page_that_linked_to_the_form(
+    client, send_enquiry, enquiry_form_data
+):
+    page = client.get(CONTACT_URL, HTTP_REFERER="http://testserver/services/rag/?x=1")
+    send_enquiry(enquiry_form_data(source=hidden_inputs(page)["source"]))
+    enquiry = Enquiry.objects.get()
+    assert enquiry.page_url == "/services/rag/"
+    assert enquiry.referrer == ""
+
+
+def test_another_site_linking_to_the_form_is_recorded_as_the_referrer(
+    client, send_enquiry, enquiry_form_data
+):
+    page = client.get(CONTACT_URL, HTTP_REFERER="https://news.example.org/")
+    hidden = hidden_inputs(page)
+    send_enquiry(enquiry_form_data(source=hidden["source"]))
+    enquiry = Enquiry.objects.get()
+    assert enquiry.page_url == ""
+    assert enquiry.referrer == "https://news.example.org/"
+
+
+def test_utm_first_touch_is_kept_from_the_landing_page(client, send_enquiry, enquiry_form_data):
+    term = make_term()
+    landing = "/privacy/?utm_source=newsletter&utm_medium=email&utm_campaign=spring&utm_term=llm&utm_content=top"
+    client.get(landing, HTTP_REFERER="https://mail.example.net/")
+    # Later pages of the visit, with other campaign links, do not replace the first touch.
+    client.get("/privacy/?utm_source=other")
+    send_enquiry(enquiry_form_data(topic=term.contact_topic))
+
+    enquiry = Enquiry.objects.get()
+    assert enquiry.landing_page == landing
+    assert enquiry.referrer == "https://mail.example.net/"
+    assert (
+        enquiry.utm_source,
+        enquiry.utm_medium,
+        enquiry.utm_campaign,
+        enquiry.utm_term,
+        enquiry.utm_content,
+    ) == ("newsletter", "email", "spring", "llm", "top")
+    assert enquiry.page_url == term.get_absolute_url()
+    assert "newsletter" in mail.outbox[0].body
+
+
+def test_ordinary_visits_create_no_session(client):
+    response = client.get("/privacy/")
+    assert "sessionid" not in response.cookies
+    client.get(CONTACT_URL)
+    assert not Session.objects.exists()
+
+
+def test_campaign_visit_keeps_its_first_touch_in_the_session(client):
+    client.get("/privacy/?utm_campaign=launch")
+    assert client.session[FIRST_TOUCH_SESSION_KEY]["utm_campaign"] == "launch"
+
+
+def test_first_touch_values_are_cut_and_cleaned(client, send_enquiry, enquiry_form_data):
+    client.get("/privacy/", {"utm_source": "x\x00y" + "z" * 500})
+    send_enquiry()
+    enquiry = Enquiry.objects.get()
+    assert enquiry.utm_source == ("xy" + "z" * 500)[:200]
+
+
+def test_raw_ip_address_is_never_stored(send_enquiry, enquiry_form_data):
+    send_enquiry(REMOTE_ADDR="203.0.113.9")
+    enquiry = Enquiry.objects.get()
+    assert len(enquiry.ip_hash) == 64
+    stored = " ".join(str(value) for value in Enquiry.objects.values().get().values())
+    assert "203.0.113.9" not in stored
