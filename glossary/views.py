@@ -74,6 +74,13 @@ class TermListView(PublishedListView):
             **kwargs,
         )
 
+    def get_breadcrumbs(self):
+        crumbs = super().get_breadcrumbs()
+        if self.letter:
+            label = "Digits and symbols" if self.letter == "#" else self.letter
+            crumbs.append((label, self.request.path))
+        return crumbs
+
     def get_structured_data(self):
         return [*super().get_structured_data(), structured_data.defined_term_set(self.request)]
 

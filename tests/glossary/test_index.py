@@ -131,3 +131,9 @@ def test_index_pages_cost_a_fixed_number_of_queries(
         make_term(name=f"Alpha Model {n}", abbreviation=f"AM{n}", tags=["x"])
     with django_assert_max_num_queries(5):
         assert client.get(path).status_code == 200
+
+
+def test_letter_page_breadcrumb_ends_with_the_letter(client):
+    make_term(name="Bias")
+    content = text(client.get("/glossary/letter/b/"))
+    assert '<a href="/glossary/letter/b/" aria-current="page">B</a>' in content
