@@ -13,15 +13,24 @@ FIND_PYTHON := for p in $${PYTHON:-} python3.13 python3.14 python3.12 python3 py
 	   $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
 	   echo $$p; break; fi; done
 
-.PHONY: help install run serve test lint format check bench clean
+# pytest exits 5 when it ran no test: for us that is a failure.
+define run_pytest
+	$(TEST_ENV) $(PY) -m pytest $(1) $(PYTEST_ARGS); status=$$?; \
+	if [ $$status -eq 5 ]; then echo "error: no test ran" >&2; exit 1; fi; exit $$status
+endef
+
+.PHONY: help install run serve test test-browser test-multiserver lint format check bench clean
 
 help:
 	@echo "make run     set up, load the demo content and serve http://127.0.0.1:8000/"
 	@echo "make test    set up and run the whole test suite (SQLite unless DATABASE_URL is set)"
+	@echo "make test-browser  end-to-end tests in headless Chromium: axe-core, Nu HTML checker, CSP"
+	@echo "make test-multiserver  two app servers on PostgreSQL and Redis (needs DATABASE_URL, CACHE_URL)"
 	@echo "make lint    ruff check and ruff format --check"
 	@echo "make format  format the code with ruff"
 	@echo "make check   Django's system checks and the missing-migrations check"
 	@echo "make serve   serve without reloading the demo content"
+	@echo "make bench   benchmark the site under gunicorn with 10,000 terms (bench/README.md)"
 	@echo "make clean   remove .venv, the SQLite database and collected static files"
 
 $(PY):
@@ -51,8 +60,44 @@ serve: install
 	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
 test: install
-	$(TEST_ENV) $(PY) -m pytest $(PYTEST_ARGS); status=$$?; \
-	if [ $$status -eq 5 ]; then echo "error: no test ran" >&2; exit 1; fi; exit $$status
+	$(call run_pytest,)
+
+# Browser tests drive Debian's Chromium (never one that Playwright downloads) and
+# run axe-core and the Nu HTML checker from tests/browser/node_modules (npm).
+BROWSER_INSTALLED := $(VENV)/.installed-browser
+CHROMIUM := /usr/bin/chromium
+NODE_MODULES := tests/browser/node_modules
+# npm writes this file on every install: it is newer than the lock file when up to date.
+NODE_INSTALLED := $(NODE_MODULES)/.package-lock.json
+
+$(BROWSER_INSTALLED): $(INSTALLED) requirements-browser.txt
+	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(PY) -m pip install --quiet --disable-pip-version-check \
+		-r requirements-browser.txt
+	@touch $@
+
+# --ignore-scripts: vnu-jar's install script would try to download a Java runtime;
+# the machine's own java runs vnu.jar.
+$(NODE_INSTALLED): $(wildcard tests/browser/package.json tests/browser/package-lock.json)
+	@if [ -f tests/browser/package-lock.json ]; then \
+		npm ci --prefix tests/browser --ignore-scripts --no-audit --no-fund --loglevel=error; \
+	else \
+		npm install --prefix tests/browser --ignore-scripts --no-audit --no-fund --loglevel=error; \
+	fi
+	@touch $@
+
+test-browser: install $(BROWSER_INSTALLED) $(NODE_INSTALLED)
+	@if [ ! -x $(CHROMIUM) ]; then \
+		echo "error: $(CHROMIUM) is missing: install Debian's chromium package: apt-get install -y chromium" >&2; \
+		exit 1; \
+	fi
+	@command -v java >/dev/null 2>&1 || { \
+		echo "error: java is missing; the Nu HTML checker needs it: apt-get install -y default-jre-headless" >&2; \
+		exit 1; }
+	$(call run_pytest,tests/browser -m browser)
+
+# Two gunicorn servers sharing PostgreSQL and Redis (set DATABASE_URL and CACHE_URL).
+test-multiserver: install
+	$(call run_pytest,tests/integration -m multiserver)
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -65,6 +110,10 @@ format: install
 check: install
 	$(TEST_ENV) $(PY) manage.py check
 	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
+
+# A few minutes: a fresh PostgreSQL database, 10,000 generated terms, gunicorn under wrk.
+bench: install
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-shm db.sqlite3-wal staticfiles
