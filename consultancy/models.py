@@ -56,6 +56,13 @@ class PublishableQuerySet(models.QuerySet):
         model = self.model
         return self.published().only("pk", "slug", model.title_field, model.summary_field)
 
+    def for_detail_page(self):
+        """
+        Without the Markdown source, which the page never shows. What the page
+        lists comes in one more query: consultancy.queries.page_relations.
+        """
+        return self.defer("body")
+
     def publish(self):
         """Publish every item now, keeping a publication date already set."""
         return self._update_and_announce(

@@ -5,6 +5,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views.generic import DetailView, ListView, TemplateView
 
 from consultancy import structured_data
+from consultancy.queries import page_relations
 from glossary.models import Term
 from services.models import Service
 
@@ -59,6 +60,9 @@ class PublishedDetailView(SectionMixin, DetailView):
         if can_preview(self.request.user, self.model):
             return queryset
         return queryset.published()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(relations=page_relations(self.object), **kwargs)
 
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)

@@ -3,14 +3,12 @@ import unicodedata
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import connections, models
-from django.db.models import Prefetch
 from django.db.models.functions import Lower
 from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
 from django.urls import reverse
 
 from consultancy.models import PublishableContent, PublishableQuerySet, count_of
-from services.models import Service, Technology
 
 SHORT_DEFINITION_MAX_LENGTH = 300
 # The text search configuration: English stemming ("models" finds "model").
@@ -39,13 +37,7 @@ class TermQuerySet(PublishableQuerySet):
         )
 
     def for_detail_page(self):
-        """With the published related terms, services and technologies the page lists."""
-        return self.defer("body", "search_vector").prefetch_related(
-            Prefetch("related_terms", Term.objects.cards(), to_attr="published_related_terms"),
-            Prefetch("services", Service.objects.cards(), to_attr="published_services"),
-            Prefetch("technologies", Technology.objects.cards(), to_attr="published_technologies"),
-            "tags",
-        )
+        return super().for_detail_page().defer("search_vector")
 
     def refresh_search_vectors(self):
         """
@@ -132,6 +124,8 @@ class Term(PublishableContent):
     objects = TermQuerySet.as_manager()
     title_field = "name"
     summary_field = "short_definition"
+    # What the term's page lists, in this order (consultancy.queries.page_relations).
+    page_relations = ("related_terms", "services", "technologies")
 
     class Meta(PublishableContent.Meta):
         ordering = ["name"]

@@ -1,5 +1,4 @@
 from django.db import models
-from django.db.models import Prefetch
 from django.db.models.functions import Lower
 from django.urls import reverse
 
@@ -16,15 +15,6 @@ class TechnologyQuerySet(PublishableQuerySet):
             term_count=count_of(Technology.terms.through, "technology"),
         )
 
-    def for_detail_page(self):
-        """With the published services and terms that the page lists."""
-        Term = Technology.terms.field.model
-        return self.defer("body").prefetch_related(
-            Prefetch("services", Service.objects.cards(), to_attr="published_services"),
-            Prefetch("terms", Term.objects.cards(), to_attr="published_terms"),
-            "tags",
-        )
-
 
 class ServiceQuerySet(PublishableQuerySet):
     def with_relation_counts(self):
@@ -32,15 +22,6 @@ class ServiceQuerySet(PublishableQuerySet):
         return self.annotate(
             technology_count=count_of(Service.technologies.through, "service"),
             term_count=count_of(Service.terms.through, "service"),
-        )
-
-    def for_detail_page(self):
-        """With the published technologies and terms that the page lists."""
-        Term = Service.terms.field.model
-        return self.defer("body").prefetch_related(
-            Prefetch("technologies", Technology.objects.cards(), to_attr="published_technologies"),
-            Prefetch("terms", Term.objects.cards(), to_attr="published_terms"),
-            "tags",
         )
 
 
@@ -58,6 +39,7 @@ class Technology(PublishableContent):
     objects = TechnologyQuerySet.as_manager()
     title_field = "name"
     summary_field = "summary"
+    page_relations = ("services", "terms")
 
     class Meta(PublishableContent.Meta):
         ordering = ["name"]
@@ -104,6 +86,7 @@ class Service(PublishableContent):
     objects = ServiceQuerySet.as_manager()
     title_field = "title"
     summary_field = "summary"
+    page_relations = ("technologies", "terms")
 
     class Meta(PublishableContent.Meta):
         ordering = ["order", "title"]
