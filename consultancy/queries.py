@@ -81,7 +81,7 @@ def page_relations(obj):
     )
     relations = {name: [] for name in obj.page_relations} | {"tags": []}
     rows = parts[0].union(*parts[1:], all=True).order_by()
-    for kind, slug, title, summary, order in sorted(
+    for kind, slug, title, summary, _order in sorted(
         rows, key=lambda row: (row[4], row[2].casefold())
     ):
         relations[kinds.get(kind, "tags")].append(Card(kind, slug, title, summary))

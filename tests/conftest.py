@@ -1,6 +1,6 @@
 import pytest
-from django.core.cache import cache
 from django.contrib.auth.models import Group, User
+from django.core.cache import cache
 
 
 @pytest.fixture(autouse=True)
