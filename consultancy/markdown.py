@@ -7,6 +7,8 @@ script, event handlers and javascript: URLs can never get through, whatever an
 editor pastes).
 """
 
+import threading
+
 import markdown
 import nh3
 
@@ -43,13 +45,22 @@ class _BodyExtension(markdown.extensions.Extension):
         md.treeprocessors.register(_DemoteHeadings(md), "demote_headings", 5)
 
 
+_local = threading.local()
+
+
+def _renderer():
+    # Building a Markdown object with its extensions costs more than most
+    # conversions: keep one per thread and reset it between uses.
+    if not hasattr(_local, "markdown"):
+        _local.markdown = markdown.Markdown(
+            extensions=["extra", "sane_lists", _BodyExtension()], output_format="html"
+        )
+    return _local.markdown
+
+
 def render_markdown(text: str) -> str:
     """Render an editor's Markdown to sanitised HTML."""
-    html = markdown.markdown(
-        text or "",
-        extensions=["extra", "sane_lists", _BodyExtension()],
-        output_format="html",
-    )
+    html = _renderer().reset().convert(text or "")
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -5,6 +5,8 @@ unpublish, whichever way it happens (admin, shell, commands), so that page
 views only ever read stored HTML.
 """
 
+from contextlib import contextmanager
+
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -27,6 +29,20 @@ def term_saved(sender, instance, raw=False, **kwargs):
 @receiver(post_delete, sender=Term, dispatch_uid="glossary_term_deleted")
 def term_deleted(sender, instance, **kwargs):
     relink(Term.objects.filter(mentions_of([instance])))
+
+
+@contextmanager
+def deletions_not_relinked():
+    """
+    Deleting a term relinks the terms that mention it, one deletion at a time.
+    A bulk delete of thousands of terms would rebuild the link index thousands
+    of times: inside this block it does not, and the caller relinks once after.
+    """
+    post_delete.disconnect(term_deleted, sender=Term, dispatch_uid="glossary_term_deleted")
+    try:
+        yield
+    finally:
+        post_delete.connect(term_deleted, sender=Term, dispatch_uid="glossary_term_deleted")
 
 
 @receiver(content_changed, sender=Term, dispatch_uid="glossary_terms_changed")
