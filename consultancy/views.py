@@ -55,11 +55,18 @@ class PublishedDetailView(SectionMixin, DetailView):
     page then says so, asks search engines not to index it and is never cached.
     """
 
+    # The object's own JSON-LD: a function of (request, object), or None.
+    describe = None
+
     def get_queryset(self):
         queryset = self.model.objects.for_detail_page()
         if can_preview(self.request.user, self.model):
             return queryset
         return queryset.published()
+
+    def get_structured_data(self):
+        data = super().get_structured_data()
+        return [*data, self.describe(self.request, self.object)] if self.describe else data
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(relations=page_relations(self.object), **kwargs)

@@ -63,9 +63,7 @@ class TermListView(PublishedListView):
 
     def get_context_data(self, **kwargs):
         # order_by(): the model's ordering by name would make DISTINCT read every row.
-        used = set(
-            Term.objects.published().order_by().values_list("letter", flat=True).distinct()
-        )
+        used = set(Term.objects.published().order_by().values_list("letter", flat=True).distinct())
         return super().get_context_data(
             letters=[(letter, letter_url_part(letter), letter in used) for letter in ALPHABET],
             query=self.query,
@@ -92,9 +90,4 @@ class TermDetailView(PublishedDetailView):
     model = Term
     section_title = "Glossary"
     section_url_name = "glossary:term_list"
-
-    def get_structured_data(self):
-        return [
-            *super().get_structured_data(),
-            structured_data.defined_term(self.request, self.object),
-        ]
+    describe = staticmethod(structured_data.defined_term)

@@ -20,9 +20,7 @@ class ServiceDetailView(PublishedDetailView):
     model = Service
     section_title = "Services"
     section_url_name = "services:service_list"
-
-    def get_structured_data(self):
-        return [*super().get_structured_data(), structured_data.service(self.request, self.object)]
+    describe = staticmethod(structured_data.service)
 
 
 class TechnologyListView(PublishedListView):
@@ -35,9 +33,8 @@ class TechnologyDetailView(PublishedDetailView):
     model = Technology
     section_title = "Technologies"
     section_url_name = "services:technology_list"
-
-    def get_structured_data(self):
-        return [*super().get_structured_data(), structured_data.service(self.request, self.object)]
+    # A technology we work with is, to a client, a service we offer.
+    describe = staticmethod(structured_data.service)
 
 
 # --- Contact form and enquiries ---------------------------------------------------
