@@ -58,7 +58,7 @@ class PublishableAdmin(admin.ModelAdmin):
     date_hierarchy = "published_at"
     readonly_fields = ["created_at", "updated_at"]
     actions = ["publish", "unpublish"]
-    list_per_page = 50
+    list_per_page = 100
     show_full_result_count = False
     save_on_top = True
 
