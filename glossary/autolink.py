@@ -9,22 +9,26 @@ abbreviation and simple plurals ("Transformers"); the longest match wins; text
 inside links, headings, code and preformatted blocks is left alone.
 """
 
-import re
 from dataclasses import dataclass
 from html import escape
 from html.parser import HTMLParser
 
 from django.db.models import Q
-from django.urls import reverse
 
 from consultancy.markdown import render_markdown
+from consultancy.queries import detail_url
 from glossary.models import Term
+from glossary.phrases import (
+    MAX_WORDS_IN_A_NAME,
+    WORD,
+    phrase_key,
+    plural_forms,
+    singular_forms,
+)
 
 # Text inside these elements is never linked.
 SKIPPED_ELEMENTS = {"a", "code", "pre", "h1", "h2", "h3", "h4", "h5", "h6"}
 VOID_ELEMENTS = {"br", "hr", "img", "input", "meta", "link", "wbr"}
-WORD = re.compile(r"[\w][\w'’-]*[\w]|[\w]", re.UNICODE)
-MAX_WORDS_IN_A_NAME = 8
 
 
 @dataclass(frozen=True)
@@ -35,21 +39,6 @@ class LinkTarget:
     abbreviation: str
     short_definition: str
     url: str
-
-
-def phrase_key(text):
-    """How a phrase is looked up: its words, lower-cased, single-spaced."""
-    return " ".join(word.lower() for word in WORD.findall(text))
-
-
-def plural_forms(phrase):
-    yield phrase
-    if phrase.endswith(("s", "x", "z", "ch", "sh")):
-        yield phrase + "es"
-    elif phrase.endswith("y") and len(phrase) > 1 and phrase[-2] not in "aeiou":
-        yield phrase[:-1] + "ies"
-    else:
-        yield phrase + "s"
 
 
 class TermIndex:
@@ -163,20 +152,58 @@ def link_terms(html, index, exclude_pk=None):
 # --- Keeping stored links right as terms change ---------------------------------
 
 RELINK_BATCH_SIZE = 500
+# Relinking up to this many bodies reads only the terms their words could
+# name (indexed lookups); more, and one read of every published term is
+# cheaper than that many lookups.
+FEW_BODIES = 5
+LOOKUP_BATCH_SIZE = 2000
 
 
-def build_index():
-    """The phrases of every published term, read in one query."""
-    url_pattern = reverse("glossary:term_detail", kwargs={"slug": "slug-placeholder"})
-    rows = Term.objects.published().values_list(
-        "pk", "slug", "name", "abbreviation", "short_definition"
+def candidates_in(texts):
+    """Every run of words in the texts that could be a term's name or abbreviation."""
+    phrases, abbreviations = set(), set()
+    for text in texts:
+        words = WORD.findall(text)
+        for word in words:
+            abbreviations.update([word, *singular_forms(word)])
+        lowered = [word.lower() for word in words]
+        for start in range(len(lowered)):
+            for end in range(start + 1, min(start + MAX_WORDS_IN_A_NAME, len(lowered)) + 1):
+                phrase = " ".join(lowered[start:end])
+                phrases.update([phrase, *singular_forms(phrase)])
+    return phrases, abbreviations
+
+
+def _targets(rows):
+    return (
+        LinkTarget(pk, slug, name, abbreviation, definition, detail_url("term", slug))
+        for pk, slug, name, abbreviation, definition in rows
     )
-    return TermIndex(
-        LinkTarget(
-            pk, slug, name, abbreviation, definition, url_pattern.replace("slug-placeholder", slug)
-        )
-        for pk, slug, name, abbreviation, definition in rows.iterator(chunk_size=2000)
-    )
+
+
+def build_index(texts=None):
+    """
+    The phrases of the published terms: all of them, or (given `texts`) just
+    those that the texts could mention, looked up by their stored link key.
+    """
+    fields = ("pk", "slug", "name", "abbreviation", "short_definition")
+    published = Term.objects.published().order_by()
+    if texts is None:
+        return TermIndex(_targets(published.values_list(*fields).iterator(chunk_size=2000)))
+    phrases, abbreviations = candidates_in(texts)
+    found = {}
+    for values, lookup in (
+        (sorted(phrases), "link_key__in"),
+        (sorted(abbreviations), "abbreviation__in"),
+    ):
+        for i in range(0, len(values), LOOKUP_BATCH_SIZE):
+            rows = published.filter(**{lookup: values[i : i + LOOKUP_BATCH_SIZE]}).values_list(
+                *fields
+            )
+            found.update((row[0], row) for row in rows)
+    # link_key is phrase_key(name), stored: a name is found exactly when the
+    # texts contain it (or its plural) as a run of words.
+    return TermIndex(_targets(found.values()))
 
 
 def mentions_of(terms):
@@ -193,9 +220,14 @@ def mentions_of(terms):
 
 def relink(terms):
     """Re-render the bodies of `terms` (a queryset) with links to the current terms."""
-    index = build_index()
+    terms = terms.only("pk", "body", "auto_link")
+    few = list(terms[: FEW_BODIES + 1])
+    if len(few) <= FEW_BODIES:
+        index, bodies = build_index([term.body for term in few if term.auto_link]), few
+    else:
+        index, bodies = build_index(), terms.iterator(chunk_size=RELINK_BATCH_SIZE)
     rendered, batch = {}, []
-    for term in terms.only("pk", "body", "auto_link").iterator(chunk_size=RELINK_BATCH_SIZE):
+    for term in bodies:
         html = render_markdown(term.body)
         if term.auto_link:
             html = link_terms(html, index, exclude_pk=term.pk)

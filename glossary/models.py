@@ -9,6 +9,7 @@ from django.dispatch import receiver
 from django.urls import reverse
 
 from consultancy.models import PublishableContent, PublishableQuerySet, count_of
+from glossary.phrases import phrase_key
 
 SHORT_DEFINITION_MAX_LENGTH = 300
 # The text search configuration: English stemming ("models" finds "model").
@@ -107,6 +108,13 @@ class Term(PublishableContent):
         default="#",
         help_text="The index letter: the name's first letter, or # for a digit or symbol.",
     )
+    link_key = models.CharField(
+        max_length=200,
+        editable=False,
+        db_index=True,
+        default="",
+        help_text="The name as auto-linking compares it: words, lower-cased, single-spaced.",
+    )
     search_vector = SearchVectorField(null=True, editable=False)
     cta_heading = models.CharField(
         "call-to-action heading",
@@ -145,6 +153,7 @@ class Term(PublishableContent):
 
     def save(self, *args, **kwargs):
         self.letter = index_letter(self.name)
+        self.link_key = phrase_key(self.name)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

@@ -3,7 +3,9 @@
 import pytest
 
 from consultancy.models import Status
+from glossary.autolink import FEW_BODIES, build_index, relink
 from glossary.models import Term
+from glossary.phrases import WORD
 from tests.factories import make_term
 
 pytestmark = pytest.mark.django_db
@@ -118,3 +120,21 @@ def test_editors_can_switch_auto_linking_off_for_a_term():
     term = make_term(body="The Transformer.", auto_link=False)
     assert "autolink" not in body_of(term)
     assert "<p>The Transformer.</p>" in body_of(term)
+
+
+def test_names_with_punctuation_link_in_single_saves_and_bulk_relinks():
+    nim = make_term(name="NVIDIA NIM & Triton", slug="nim")
+    single = make_term(body="We deploy on NVIDIA NIM & Triton servers.")
+    assert link_to(nim) in body_of(single)
+    others = [make_term(body=f"Case {n}: NVIDIA NIM & Triton.") for n in range(FEW_BODIES + 2)]
+    relink(Term.objects.filter(pk__in=[term.pk for term in others]))
+    assert all(link_to(nim) in body_of(term) for term in others)
+
+
+def test_saving_one_term_reads_only_the_terms_its_text_could_name():
+    for n in range(30):
+        make_term(name=f"Unrelated Idea {n}")
+    transformer = make_term(name="Transformer")
+    index = build_index(["Transformers are everywhere."])
+    assert index.match_at(list(WORD.finditer("transformers")), 0)[0].pk == transformer.pk
+    assert len(index) <= 4  # "transformer" and its plural, nothing else

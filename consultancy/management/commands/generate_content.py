@@ -56,6 +56,7 @@ from consultancy.markdown import render_markdown
 from consultancy.models import Status
 from glossary.autolink import relink
 from glossary.models import Term, index_letter
+from glossary.phrases import phrase_key
 from glossary.signals import deletions_not_relinked
 from services.models import Service, Technology
 
@@ -623,6 +624,7 @@ class Command(BaseCommand):
                     abbreviation=item.abbreviation,
                     short_definition=item.summary,
                     letter=index_letter(item.name),
+                    link_key=phrase_key(item.name),
                     **common(item),
                 )
                 for item in batch
