@@ -61,6 +61,13 @@ class TermListView(PublishedListView):
             terms = terms.filter(letter=self.letter)
         return terms
 
+    def render_to_response(self, context, **response_kwargs):
+        # An unknown tag is "not found": said kindly, but never cached, so that
+        # made-up tags in links cannot fill the page cache.
+        if context["tag_requested"] and not self.tag:
+            response_kwargs.setdefault("status", 404)
+        return super().render_to_response(context, **response_kwargs)
+
     def get_context_data(self, **kwargs):
         # order_by(): the model's ordering by name would make DISTINCT read every row.
         used = set(Term.objects.published().order_by().values_list("letter", flat=True).distinct())

@@ -73,7 +73,9 @@ def test_tag_filter(client):
     content = text(client.get("/glossary/?tag=nlp"))
     assert "Tagged Term" in content
     assert "Other Term" not in content
-    assert "No such tag" in text(client.get("/glossary/?tag=nothing-here"))
+    unknown = client.get("/glossary/?tag=nothing-here")
+    assert unknown.status_code == 404
+    assert "No such tag" in text(unknown)
 
 
 def test_index_describes_the_glossary_as_a_defined_term_set(client):
