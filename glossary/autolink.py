@@ -28,7 +28,6 @@ from glossary.phrases import (
 
 # Text inside these elements is never linked.
 SKIPPED_ELEMENTS = {"a", "code", "pre", "h1", "h2", "h3", "h4", "h5", "h6"}
-VOID_ELEMENTS = {"br", "hr", "img", "input", "meta", "link", "wbr"}
 
 
 @dataclass(frozen=True)

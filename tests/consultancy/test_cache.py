@@ -175,3 +175,16 @@ def test_deploy_check_warns_that_locmem_is_per_process(settings):
         }
     }
     assert page_cache_is_shared(None) == []
+
+
+def test_a_response_with_a_csp_nonce_is_never_stored(rf):
+    from django.http import HttpResponse
+
+    from consultancy.cache import is_cacheable_response
+
+    plain = HttpResponse("page", headers={"Content-Security-Policy": "script-src 'self'"})
+    with_nonce = HttpResponse(
+        "page", headers={"Content-Security-Policy": "script-src 'self' 'nonce-abc123'"}
+    )
+    assert is_cacheable_response(rf.get("/"), plain)
+    assert not is_cacheable_response(rf.get("/"), with_nonce)

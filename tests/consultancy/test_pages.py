@@ -157,3 +157,9 @@ def test_pages_send_a_strict_content_security_policy(client, site):
     assert "default-src 'self'" in policy
     assert "unsafe-inline" not in policy
     assert "frame-ancestors 'none'" in policy
+
+
+def test_header_marks_the_current_section(client, site):
+    assert '<a href="/glossary/" aria-current="page">Glossary</a>' in text(client.get("/glossary/"))
+    contact = text(client.get("/contact/"))
+    assert 'href="/contact/" aria-current="page">Get in Touch</a>' in contact

@@ -41,3 +41,11 @@ def test_headings_start_below_the_pages_own_outline():
     html = render_markdown("# Top\n\n## Sub")
     assert "<h3>Top</h3>" in html
     assert "<h4>Sub</h4>" in html
+
+
+def test_one_body_leaves_nothing_behind_for_the_next():
+    """The renderer is reused between bodies: abbreviations defined in one stay there."""
+    first = render_markdown("An LLM writes.\n\n*[LLM]: Large Language Model")
+    second = render_markdown("Another LLM writes.")
+    assert '<abbr title="Large Language Model">LLM</abbr>' in first
+    assert "<abbr" not in second
