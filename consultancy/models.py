@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from taggit.managers import TaggableManager
 
+from consultancy.links import url_for
 from consultancy.markdown import render_markdown
 from consultancy.signals import content_changed
 
@@ -43,13 +44,16 @@ class Status(models.TextChoices):
 
 
 class PublishableQuerySet(models.QuerySet):
-    def published(self):
-        """Items the public may see: published, and not scheduled for later."""
+    def published(self, now=None):
+        """
+        Items the public may see: published, and not scheduled for later.
+        `now` may be a consultancy.queries.Param, for a query compiled once.
+        """
         # FETCH_PEERS: should a template ever touch a field that was not
         # loaded, it costs one query for the whole list, not one per item.
-        return self.filter(status=Status.PUBLISHED, published_at__lte=timezone.now()).fetch_mode(
-            models.FETCH_PEERS
-        )
+        return self.filter(
+            status=Status.PUBLISHED, published_at__lte=timezone.now() if now is None else now
+        ).fetch_mode(models.FETCH_PEERS)
 
     def cards(self):
         """Published items with just what a list shows: name, one line and link."""
@@ -187,7 +191,7 @@ class PublishableContent(models.Model):
     def get_contact_url(self) -> str:
         """The contact form, about this page (the "Get in Touch" button)."""
         query = urlencode({"topic": self.contact_topic})
-        return f"{reverse('services:contact')}?{query}"
+        return f"{url_for('services:contact')}?{query}"
 
     def get_cta_heading(self) -> str:
         """The call to action's heading; terms may set their own."""

@@ -1,34 +1,22 @@
 """
-Reads that span the content models.
+Reads that span the content models, and the two behind every detail page.
 
 A detail page lists the published items related to its object (terms,
 services, technologies) and its tags. Rather than one query per list, they
 are read in a single UNION ALL of plain rows: a page costs two queries (the
 object, then everything it lists) however many relations it has.
+
+Both reads are PreparedReads: compiled to SQL once, not on every request.
 """
 
 from dataclasses import dataclass
 from functools import cache
 
-from django.db.models import F, TextField, Value
-from django.urls import get_urlconf, reverse
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import DateTimeField, Expression, F, SlugField, TextField, Value
+from django.utils import timezone
 
-DETAIL_URL_NAMES = {
-    "term": "glossary:term_detail",
-    "service": "services:service_detail",
-    "technology": "services:technology_detail",
-}
-SLUG_PLACEHOLDER = "slug-placeholder"
-
-
-@cache
-def _detail_url_pattern(kind, urlconf):
-    return reverse(DETAIL_URL_NAMES[kind], kwargs={"slug": SLUG_PLACEHOLDER}, urlconf=urlconf)
-
-
-def detail_url(kind, slug):
-    """The page of a term, service or technology, without a full reverse() per item."""
-    return _detail_url_pattern(kind, get_urlconf()).replace(SLUG_PLACEHOLDER, slug)
+from consultancy.links import detail_url
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +39,86 @@ class Card:
         return detail_url(self.kind, self.slug)
 
 
+class Param(Expression):
+    """A named placeholder in a PreparedRead's SQL, bound to a value on each run."""
+
+    def __init__(self, name, output_field):
+        super().__init__(output_field=output_field)
+        self.name = name
+
+    def __repr__(self):
+        return f"Param({self.name!r})"
+
+    def as_sql(self, compiler, connection):
+        return "%s", [self]
+
+    def bind(self, value, connection):
+        return self.output_field.get_db_prep_value(value, connection)
+
+
+class PreparedRead:
+    """
+    A queryset compiled to SQL once per database, then run with new values
+    for its Params.
+
+    Django builds and compiles a queryset each time it is evaluated. For the
+    two reads behind every detail page that took longer than PostgreSQL takes
+    to answer them (bench/README.md). `build` returns the queryset; its SQL
+    must depend on nothing but its Params (so `published(now=Param(…))`, not
+    the current time).
+    """
+
+    def __init__(self, build):
+        self.build = build
+        self._compiled = {}  # database alias -> (model, sql, params with Params)
+
+    def _sql(self, using, values):
+        try:
+            model, sql, params = self._compiled[using]
+        except KeyError:
+            queryset = self.build()
+            sql, params = queryset.query.get_compiler(using).as_sql()
+            model = queryset.model
+            self._compiled[using] = model, sql, params
+        connection = connections[using]
+        bound = [p.bind(values[p.name], connection) if isinstance(p, Param) else p for p in params]
+        return model, sql, bound
+
+    def rows(self, using=DEFAULT_DB_ALIAS, **values):
+        """The result as tuples, for a values_list() queryset."""
+        _model, sql, params = self._sql(using, values)
+        with connections[using].cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+    def objects(self, using=DEFAULT_DB_ALIAS, **values):
+        """The result as model instances."""
+        model, sql, params = self._sql(using, values)
+        return list(model._default_manager.raw(sql, params).using(using))
+
+
+def now_param():
+    return Param("now", DateTimeField())
+
+
+@cache
+def _public_item(model):
+    return PreparedRead(
+        lambda: (
+            model.objects.for_detail_page()
+            .published(now=now_param())
+            .filter(slug=Param("slug", SlugField()))
+            .order_by()
+        )
+    )
+
+
+def public_item(model, slug):
+    """The published item of `model` with this slug, or None."""
+    found = _public_item(model).objects(slug=slug, now=timezone.now())
+    return found[0] if found else None
+
+
 def _rows(queryset, kind, title, summary, order):
     return queryset.order_by().values_list(
         Value(kind, output_field=TextField()),
@@ -61,28 +129,45 @@ def _rows(queryset, kind, title, summary, order):
     )
 
 
+def _related_models(model):
+    """{relation name: related model} of what a page of `model` lists, in order."""
+    return {name: model._meta.get_field(name).related_model for name in model.page_relations}
+
+
+@cache
+def _relations_read(model):
+    """What a page of `model` lists, for the object whose pk is bound as "pk"."""
+
+    def build():
+        # An unsaved stand-in, so that the related managers build the same
+        # filters as for a real object, with a Param in place of its pk.
+        stand_in = model(pk=Param("pk", model._meta.pk))
+        parts = []
+        for name, related in _related_models(model).items():
+            order = "order" if any(f.name == "order" for f in related._meta.fields) else Value(0)
+            queryset = getattr(stand_in, name).published(now=now_param())
+            kind = related._meta.model_name
+            parts.append(_rows(queryset, kind, related.title_field, related.summary_field, order))
+        no_summary = Value("", output_field=TextField())
+        parts.append(_rows(stand_in.tags.all(), "tag", "name", no_summary, Value(0)))
+        return parts[0].union(*parts[1:], all=True).order_by()
+
+    return PreparedRead(build)
+
+
 def page_relations(obj):
     """
     The published items `obj` lists and its tags, read in one query, as
     {"related_terms": [Card, …], "services": […], …, "tags": […]}.
     """
-    parts, kinds = [], {}
-    for name in obj.page_relations:
-        manager = getattr(obj, name)
-        model = manager.model
-        kind = model._meta.model_name
-        kinds[kind] = name
-        order = "order" if any(f.name == "order" for f in model._meta.fields) else Value(0)
-        parts.append(
-            _rows(manager.published(), kind, model.title_field, model.summary_field, order)
-        )
-    parts.append(
-        _rows(obj.tags.all(), "tag", "name", Value("", output_field=TextField()), Value(0))
+    model = type(obj)
+    list_for = {related._meta.model_name: name for name, related in _related_models(model).items()}
+    relations = {name: [] for name in model.page_relations} | {"tags": []}
+    rows = _relations_read(model).rows(
+        using=obj._state.db or DEFAULT_DB_ALIAS, pk=obj.pk, now=timezone.now()
     )
-    relations = {name: [] for name in obj.page_relations} | {"tags": []}
-    rows = parts[0].union(*parts[1:], all=True).order_by()
     for kind, slug, title, summary, _order in sorted(
         rows, key=lambda row: (row[4], row[2].casefold())
     ):
-        relations[kinds.get(kind, "tags")].append(Card(kind, slug, title, summary))
+        relations[list_for.get(kind, "tags")].append(Card(kind, slug, title, summary))
     return relations

@@ -102,6 +102,15 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    if env.bool("DATABASE_PREPARED_STATEMENTS", default=True):
+        # Every page runs the same few queries: bound on the server and
+        # prepared after a few uses, PostgreSQL plans each once per
+        # connection instead of on every request. Turn this off behind a
+        # pooler that cannot keep prepared statements (PgBouncer in
+        # transaction mode before 1.21).
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            server_side_binding=True, prepare_threshold=5
+        )
     # psycopg 3's pool replaces persistent connections (CONN_MAX_AGE must stay 0).
     if env.bool("DATABASE_POOL", default=True):
         DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {

@@ -4,7 +4,8 @@ Each function returns a plain dict; templates print them with {% json_ld %}.
 """
 
 from django.conf import settings
-from django.urls import reverse
+
+from consultancy.links import url_for
 
 GLOSSARY_NAME = "AI Glossary"
 
@@ -18,11 +19,11 @@ def organization(request):
         "@context": "https://schema.org",
         "@type": "Organization",
         "name": settings.SITE_NAME,
-        "url": _absolute(request, reverse("home")),
+        "url": _absolute(request, url_for("home")),
         "contactPoint": {
             "@type": "ContactPoint",
             "contactType": "sales",
-            "url": _absolute(request, reverse("services:contact")),
+            "url": _absolute(request, url_for("services:contact")),
         },
     }
 
@@ -48,9 +49,9 @@ def defined_term_set(request):
     return {
         "@context": "https://schema.org",
         "@type": "DefinedTermSet",
-        "@id": _absolute(request, reverse("glossary:term_list")),
+        "@id": _absolute(request, url_for("glossary:term_list")),
         "name": GLOSSARY_NAME,
-        "url": _absolute(request, reverse("glossary:term_list")),
+        "url": _absolute(request, url_for("glossary:term_list")),
         "description": f"Plain-English definitions of AI terms, by {settings.SITE_NAME}.",
     }
 
@@ -64,7 +65,7 @@ def defined_term(request, term):
         "url": _absolute(request, term.get_absolute_url()),
         "inDefinedTermSet": {
             "@type": "DefinedTermSet",
-            "@id": _absolute(request, reverse("glossary:term_list")),
+            "@id": _absolute(request, url_for("glossary:term_list")),
             "name": GLOSSARY_NAME,
         },
     }
@@ -84,6 +85,6 @@ def service(request, item):
         "provider": {
             "@type": "Organization",
             "name": settings.SITE_NAME,
-            "url": _absolute(request, reverse("home")),
+            "url": _absolute(request, url_for("home")),
         },
     }

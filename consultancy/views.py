@@ -1,11 +1,13 @@
 """Views shared by every kind of content, and the site-wide pages."""
 
-from django.urls import reverse
+from django.http import Http404
 from django.utils.cache import add_never_cache_headers
+from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView, TemplateView
 
 from consultancy import structured_data
-from consultancy.queries import page_relations
+from consultancy.links import url_for
+from consultancy.queries import page_relations, public_item
 from glossary.models import Term
 from services.models import Service
 
@@ -23,18 +25,22 @@ class SectionMixin:
     section_url_name = ""
 
     def get_breadcrumbs(self):
-        crumbs = [("Home", reverse("home")), (self.section_title, reverse(self.section_url_name))]
+        crumbs = [("Home", url_for("home")), (self.section_title, url_for(self.section_url_name))]
         if getattr(self, "object", None) is not None:
             crumbs.append((str(self.object), self.object.get_absolute_url()))
         return crumbs
 
+    @cached_property
+    def breadcrumbs(self):
+        return self.get_breadcrumbs()
+
     def get_structured_data(self):
-        return [structured_data.breadcrumb_list(self.request, self.get_breadcrumbs())]
+        return [structured_data.breadcrumb_list(self.request, self.breadcrumbs)]
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             section_title=self.section_title,
-            breadcrumbs=self.get_breadcrumbs(),
+            breadcrumbs=self.breadcrumbs,
             structured_data=self.get_structured_data(),
             **kwargs,
         )
@@ -59,10 +65,16 @@ class PublishedDetailView(SectionMixin, DetailView):
     describe = None
 
     def get_queryset(self):
-        queryset = self.model.objects.for_detail_page()
+        return self.model.objects.for_detail_page()
+
+    def get_object(self, queryset=None):
         if can_preview(self.request.user, self.model):
-            return queryset
-        return queryset.published()
+            return super().get_object(queryset)
+        # What every visitor and crawler asks for: a read compiled once.
+        obj = public_item(self.model, self.kwargs[self.slug_url_kwarg])
+        if obj is None:
+            raise Http404(f"No public {self.model._meta.verbose_name} here.")
+        return obj
 
     def get_structured_data(self):
         data = super().get_structured_data()

@@ -15,8 +15,8 @@ from html.parser import HTMLParser
 
 from django.db.models import Q
 
+from consultancy.links import detail_url
 from consultancy.markdown import render_markdown
-from consultancy.queries import detail_url
 from glossary.models import Term
 from glossary.phrases import (
     MAX_WORDS_IN_A_NAME,

@@ -6,8 +6,8 @@ from django.db import connections, models
 from django.db.models.functions import Lower
 from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
-from django.urls import reverse
 
+from consultancy.links import url_for
 from consultancy.models import PublishableContent, PublishableQuerySet, count_of
 from glossary.phrases import phrase_key
 
@@ -157,7 +157,7 @@ class Term(PublishableContent):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("glossary:term_detail", kwargs={"slug": self.slug})
+        return url_for("glossary:term_detail", slug=self.slug)
 
     @property
     def display_name(self):

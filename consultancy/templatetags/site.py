@@ -4,6 +4,8 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from consultancy import links
+
 register = template.Library()
 
 # As in Django's json_script: these cannot then close the script element.
@@ -24,3 +26,9 @@ def json_ld(items):
             for item in items or ()
         )
     )
+
+
+@register.simple_tag
+def url_for(name, **kwargs):
+    """Like {% url %}, reversed once per process (consultancy.links)."""
+    return links.url_for(name, **kwargs)

@@ -1,7 +1,7 @@
 from django.db import models
 from django.db.models.functions import Lower
-from django.urls import reverse
 
+from consultancy.links import url_for
 from consultancy.models import PublishableContent, PublishableQuerySet, count_of
 
 SUMMARY_MAX_LENGTH = 200
@@ -58,7 +58,7 @@ class Technology(PublishableContent):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("services:technology_detail", kwargs={"slug": self.slug})
+        return url_for("services:technology_detail", slug=self.slug)
 
 
 class Service(PublishableContent):
@@ -105,4 +105,4 @@ class Service(PublishableContent):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("services:service_detail", kwargs={"slug": self.slug})
+        return url_for("services:service_detail", slug=self.slug)

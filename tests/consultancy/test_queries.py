@@ -1,7 +1,12 @@
-import pytest
+from datetime import timedelta
 
+import pytest
+from django.utils import timezone
+
+from consultancy import queries
 from consultancy.models import Status
-from consultancy.queries import page_relations
+from consultancy.queries import Param, PreparedRead, page_relations, public_item
+from glossary.models import Term
 from tests.factories import make_service, make_technology, make_term
 
 pytestmark = pytest.mark.django_db
@@ -32,3 +37,43 @@ def test_service_page_relations_include_the_terms_that_link_to_it():
         ("Linked Term", "Says what it is.")
     ]
     assert [card.title for card in relations["technologies"]] == ["Ray"]
+
+
+def test_public_item_finds_only_what_the_public_may_see_at_that_moment(monkeypatch):
+    published = make_term(slug="public")
+    make_term(slug="draft", status=Status.DRAFT)
+    make_term(slug="scheduled", published_at=timezone.now() + timedelta(hours=1))
+    assert public_item(Term, "public") == published
+    assert public_item(Term, "draft") is None
+    assert public_item(Term, "scheduled") is None
+    assert public_item(Term, "missing") is None
+
+    # The SQL is compiled once, but "now" is bound on every run.
+    later = timezone.now() + timedelta(hours=2)
+    monkeypatch.setattr(queries.timezone, "now", lambda: later)
+    assert public_item(Term, "scheduled").slug == "scheduled"
+
+
+def test_a_prepared_read_is_built_once_and_run_with_new_values():
+    first, second = make_term(name="First"), make_term(name="Second")
+    builds = []
+
+    def build():
+        builds.append(1)
+        return Term.objects.filter(pk=Param("pk", Term._meta.pk)).only("name")
+
+    read = PreparedRead(build)
+    assert [term.name for term in read.objects(pk=first.pk)] == ["First"]
+    assert [term.name for term in read.objects(pk=second.pk)] == ["Second"]
+    assert read.rows(pk=second.pk) == [(second.pk, "Second")]
+    assert len(builds) == 1
+
+
+def test_page_relations_are_read_fresh_after_an_edit():
+    term = make_term()
+    related = make_term(name="Before")
+    term.related_terms.add(related)
+    assert [card.title for card in page_relations(term)["related_terms"]] == ["Before"]
+    related.name = "After"
+    related.save()
+    assert [card.title for card in page_relations(term)["related_terms"]] == ["After"]

@@ -56,6 +56,7 @@ def test_ssl_redirect_and_secure_cookies_are_on_by_default_in_production():
         ("DJANGO_SECURE_SSL_REDIRECT", "0", "settings.SECURE_SSL_REDIRECT", "False"),
         ("CACHE_URL", "dummy://", "settings.CACHES['default']['BACKEND']", "django.core.cache.backends.dummy.DummyCache"),
         ("DATABASE_URL", "postgres://u@db.example:5432/site", "settings.DATABASES['default']['OPTIONS']['pool']['max_size']", "10"),
+        ("DATABASE_URL", "postgres://u@db.example:5432/site", "settings.DATABASES['default']['OPTIONS']['prepare_threshold']", "5"),
         ("CACHE_URL", "redis://127.0.0.1:6379/1?key_prefix=site", "settings.CACHES['default']['KEY_PREFIX']", "site"),
         ("EMAIL_HOST", "smtp.example", "settings.MAILERS['default']['OPTIONS']['host']", "smtp.example"),
     ],
@@ -63,3 +64,14 @@ def test_ssl_redirect_and_secure_cookies_are_on_by_default_in_production():
 def test_configuration_comes_from_the_environment(variable, value, expression, expected):
     result = read_setting(expression, DJANGO_SECRET_KEY=A_REAL_SECRET, **{variable: value})
     assert result.stdout.strip() == expected, result.stderr
+
+
+def test_prepared_statements_can_be_turned_off_for_a_pooler_that_cannot_keep_them():
+    result = read_setting(
+        "'prepare_threshold' in settings.DATABASES['default']['OPTIONS'],"
+        " settings.DATABASES['default']['OPTIONS'].get('server_side_binding')",
+        DJANGO_SECRET_KEY=A_REAL_SECRET,
+        DATABASE_URL="postgres://u@db.example:5432/site",
+        DATABASE_PREPARED_STATEMENTS="0",
+    )
+    assert result.stdout.strip() == "False None", result.stderr
