@@ -3,15 +3,18 @@ import unicodedata
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import connections, models
+from django.db.models import Exists, Q
 from django.db.models.functions import Lower
 from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
 
 from consultancy.links import url_for
-from consultancy.models import PublishableContent, PublishableQuerySet, count_of
+from consultancy.models import PublishableContent, PublishableQuerySet, Status, count_of
 from glossary.phrases import phrase_key
 
 SHORT_DEFINITION_MAX_LENGTH = 300
+# The A–Z index's letters; "#" files names that begin with a digit or symbol.
+ALPHABET = [*"ABCDEFGHIJKLMNOPQRSTUVWXYZ", "#"]
 # The text search configuration: English stemming ("models" finds "model").
 SEARCH_CONFIG = "english"
 
@@ -39,6 +42,20 @@ class TermQuerySet(PublishableQuerySet):
 
     def for_detail_page(self):
         return super().for_detail_page().defer("search_vector")
+
+    def letters_in_use(self):
+        """
+        The index letters with at least one published term. One EXISTS per
+        letter, each a probe of the published-letter index: DISTINCT would
+        read every term.
+        """
+        published = self.published()
+        flags = {
+            f"has_{n}": Exists(published.filter(letter=letter)) for n, letter in enumerate(ALPHABET)
+        }
+        # Any one row carries the answers; no row at all means no terms.
+        found = self.model.objects.order_by().annotate(**flags).values_list(*flags)[:1]
+        return {letter for row in found for letter, used in zip(ALPHABET, row, strict=True) if used}
 
     def refresh_search_vectors(self):
         """
@@ -145,6 +162,14 @@ class Term(PublishableContent):
                 Lower("name"),
                 name="glossary_term_name_unique_ci",
                 violation_error_message="A term with this name already exists.",
+            ),
+        ]
+        indexes = [
+            # The A–Z index: which letters have terms, and one letter's terms.
+            models.Index(
+                fields=["letter", "published_at"],
+                condition=Q(status=Status.PUBLISHED),
+                name="glossary_term_published_letter",
             ),
         ]
 

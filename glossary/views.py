@@ -4,10 +4,9 @@ from taggit.models import Tag
 
 from consultancy import structured_data
 from consultancy.views import PublishedDetailView, PublishedListView
-from glossary.models import Term
+from glossary.models import ALPHABET, Term
 from glossary.search import clean_query, search_terms
 
-ALPHABET = [*"ABCDEFGHIJKLMNOPQRSTUVWXYZ", "#"]
 # "#" cannot appear in a path, so the bucket for digits and symbols is "0-9".
 LETTER_IN_URL = {"#": "0-9"}
 LETTER_FROM_URL = {"0-9": "#"}
@@ -69,8 +68,7 @@ class TermListView(PublishedListView):
         return super().render_to_response(context, **response_kwargs)
 
     def get_context_data(self, **kwargs):
-        # order_by(): the model's ordering by name would make DISTINCT read every row.
-        used = set(Term.objects.published().order_by().values_list("letter", flat=True).distinct())
+        used = Term.objects.letters_in_use()
         return super().get_context_data(
             letters=[(letter, letter_url_part(letter), letter in used) for letter in ALPHABET],
             query=self.query,

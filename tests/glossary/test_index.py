@@ -3,9 +3,11 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from consultancy.models import Status
+from glossary.models import Term
 from tests.factories import make_term
 from tests.helpers import h1_count, structured_types, text
 
@@ -30,6 +32,30 @@ def test_letter_navigation_links_only_letters_with_terms(client):
     assert 'href="/glossary/letter/a/"' in content
     assert 'href="/glossary/letter/z/"' not in content
     assert 'Z<span class="visually-hidden"> (no terms)</span>' in content
+
+
+def test_letters_in_use_count_only_published_terms():
+    assert Term.objects.letters_in_use() == set()
+    make_term(name="Agent")
+    make_term(name="3D Vision")
+    make_term(name="Bias", status=Status.DRAFT)
+    make_term(name="Clustering", published_at=timezone.now() + timedelta(days=1))
+    assert Term.objects.letters_in_use() == {"A", "#"}
+
+
+def test_letters_in_use_probe_the_published_letter_index():
+    make_term(name="Agent")
+    published = Term.objects.published().filter(letter="A")
+    sql, params = published.order_by().values("pk").query.sql_with_params()
+    on_postgres = connection.vendor == "postgresql"
+    with connection.cursor() as cursor:
+        if on_postgres:
+            # Tiny tables are cheaper to scan; ask what the planner can use.
+            cursor.execute("SET LOCAL enable_seqscan = off")
+        explain = "EXPLAIN" if on_postgres else "EXPLAIN QUERY PLAN"
+        cursor.execute(f"{explain} SELECT EXISTS ({sql})", params)
+        plan = " ".join(str(row) for row in cursor.fetchall())
+    assert "glossary_term_published_letter" in plan
 
 
 def test_letter_page_lists_only_that_letter(client):
