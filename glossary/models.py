@@ -7,9 +7,11 @@ from django.db.models import Exists, Q
 from django.db.models.functions import Lower
 from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
+from django.utils import timezone
 
 from consultancy.links import url_for
 from consultancy.models import PublishableContent, PublishableQuerySet, Status, count_of
+from consultancy.queries import PreparedRead, now_param
 from glossary.phrases import phrase_key
 
 SHORT_DEFINITION_MAX_LENGTH = 300
@@ -42,20 +44,6 @@ class TermQuerySet(PublishableQuerySet):
 
     def for_detail_page(self):
         return super().for_detail_page().defer("search_vector")
-
-    def letters_in_use(self):
-        """
-        The index letters with at least one published term. One EXISTS per
-        letter, each a probe of the published-letter index: DISTINCT would
-        read every term.
-        """
-        published = self.published()
-        flags = {
-            f"has_{n}": Exists(published.filter(letter=letter)) for n, letter in enumerate(ALPHABET)
-        }
-        # Any one row carries the answers; no row at all means no terms.
-        found = self.model.objects.order_by().annotate(**flags).values_list(*flags)[:1]
-        return {letter for row in found for letter, used in zip(ALPHABET, row, strict=True) if used}
 
     def refresh_search_vectors(self):
         """
@@ -176,6 +164,16 @@ class Term(PublishableContent):
     def __str__(self):
         return self.name
 
+    @classmethod
+    def letters_in_use(cls):
+        """The index letters that have at least one published term."""
+        row = _letters_in_use.rows(now=timezone.now())
+        return (
+            {letter for used, letter in zip(row[0], ALPHABET, strict=True) if used}
+            if row
+            else set()
+        )
+
     def save(self, *args, **kwargs):
         self.letter = index_letter(self.name)
         self.link_key = phrase_key(self.name)
@@ -202,3 +200,16 @@ def refuse_self_relation(sender, instance, action, pk_set, reverse, model, **kwa
     """
     if action == "pre_add" and model is Term and instance.pk in pk_set:
         raise ValidationError(SELF_RELATION_MESSAGE, code="related_to_itself")
+
+
+def _letters_in_use_query():
+    # One EXISTS per letter, each a probe of the published-letter index:
+    # DISTINCT would read every term. Any one row carries the answers; no row
+    # at all means no terms.
+    published = Term.objects.published(now=now_param())
+    flags = {f"has_{n}": Exists(published.filter(letter=ch)) for n, ch in enumerate(ALPHABET)}
+    return Term.objects.order_by().annotate(**flags).values_list(*flags)[:1]
+
+
+# Every index, letter and search page asks; 27 subqueries are slow to build.
+_letters_in_use = PreparedRead(_letters_in_use_query)

@@ -1,8 +1,9 @@
 """
 Glossary search, best matches first: an exact name or abbreviation always
 leads. PostgreSQL ranks a weighted full-text vector (name and abbreviation,
-then short definition, then body) and falls back to trigram similarity for
-typos; SQLite, the zero-setup default, ranks a plain word match.
+then short definition, then body) and, when no text has the words, falls back
+to names that look alike (trigram similarity) for typos; SQLite, the
+zero-setup default, ranks a plain word match.
 """
 
 import re
@@ -42,10 +43,9 @@ def search_terms(raw_query):
 
 def postgres_match(phrase):
     """
-    Full-text match or, for typos such as "tranformer", a name that looks
-    alike. Both sides can use a GIN index (the vector's and the trigram index
-    on name), so PostgreSQL combines two index scans instead of reading every
-    term.
+    Full-text match or a name that looks alike ("tranformer"). Both sides can
+    use a GIN index (the vector's and the trigram index on name), so
+    PostgreSQL combines two index scans instead of reading every term.
     """
     query = SearchQuery(phrase, search_type="websearch", config=SEARCH_CONFIG)
     return query, Q(search_vector=query) | Q(name__trigram_word_similar=phrase)
@@ -53,14 +53,17 @@ def postgres_match(phrase):
 
 def _postgres_search(terms, phrase, exact):
     query, match = postgres_match(phrase)
-    return (
-        terms.filter(match)
-        .annotate(
-            exact=exact,
-            rank=SearchRank(F("search_vector"), query),
-            similarity=TrigramWordSimilarity(phrase, "name"),
+    found = terms.filter(match).annotate(exact=exact)
+    if terms.filter(search_vector=query).exists():
+        # The words are in the text: rank by where they appear (name first).
+        # Names that only look alike come last; scoring their likeness too
+        # would cost more than the ranking itself on a common word.
+        return found.annotate(rank=SearchRank(F("search_vector"), query)).order_by(
+            "-exact", "-rank", "name"
         )
-        .order_by("-exact", "-rank", "-similarity", "name")
+    # Nothing has these words: most likely a typo. Closest names first.
+    return found.annotate(similarity=TrigramWordSimilarity(phrase, "name")).order_by(
+        "-exact", "-similarity", "name"
     )
 
 

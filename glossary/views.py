@@ -68,7 +68,7 @@ class TermListView(PublishedListView):
         return super().render_to_response(context, **response_kwargs)
 
     def get_context_data(self, **kwargs):
-        used = Term.objects.letters_in_use()
+        used = Term.letters_in_use()
         return super().get_context_data(
             letters=[(letter, letter_url_part(letter), letter in used) for letter in ALPHABET],
             query=self.query,

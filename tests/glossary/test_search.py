@@ -70,3 +70,26 @@ def test_search_vector_column_is_filled_only_on_postgresql():
     make_term(name="Agent")
     vector = Term.objects.values_list("search_vector", flat=True).get()
     assert (vector is not None) == on_postgres
+
+
+def test_a_typo_lists_the_closest_names_first_on_postgresql():
+    make_term(name="Transformer Block Internals")
+    make_term(name="Transformer")
+    make_term(name="Vision Transformer Encoder")
+    found = [term.name for term in search_terms("tranformer")]
+    if on_postgres:
+        assert found[0] == "Transformer"
+        assert set(found) == {
+            "Transformer",
+            "Transformer Block Internals",
+            "Vision Transformer Encoder",
+        }
+    else:
+        assert found == []
+
+
+def test_text_matches_come_before_names_that_only_look_alike_on_postgresql():
+    make_term(name="Regularization", short_definition="Penalising complexity.")
+    make_term(name="Dropout", short_definition="A regularisation method for networks.")
+    found = [term.name for term in search_terms("regularisation")]
+    assert found == (["Dropout", "Regularization"] if on_postgres else ["Dropout"])
