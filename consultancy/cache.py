@@ -12,11 +12,15 @@ site.
 
 Only what is the same for every visitor is stored: GET or HEAD, no session
 cookie (a logged-in user or a visitor with a session is always served
-fresh), only the query parameters listed in CACHEABLE_PARAMETERS (searches
-and campaign links go through), and only 200 responses that set no cookie,
-used no CSRF token and did not ask not to be cached (drafts and forms use
-`never_cache`). A cached page is revalidated by browsers and CDNs with its
-ETag or Last-Modified date (conditional GETs get a 304).
+fresh), only the query parameters listed in CACHEABLE_PARAMETERS (campaign
+links go through), and only 200 responses that set no cookie, used no CSRF
+token and did not ask not to be cached (drafts and forms use `never_cache`).
+A cached page is revalidated by browsers and CDNs with its ETag or
+Last-Modified date (conditional GETs get a 304).
+
+Search results are cached too: ranking a common word at 10,000 terms costs
+more than anything else on the site. Anyone can make up new searches, so they
+live SEARCH_PAGE_SECONDS at most, which bounds what a flood of them can store.
 """
 
 import hashlib
@@ -35,7 +39,8 @@ from consultancy.models import Status
 from consultancy.signals import content_changed
 
 CONTENT_VERSION_KEY = "page-cache:content-version"
-CACHEABLE_PARAMETERS = {"page", "tag"}
+CACHEABLE_PARAMETERS = {"page", "tag", "q"}
+SEARCH_PAGE_SECONDS = 300
 UNCACHEABLE_PATH_PREFIXES = ("/admin/", "/contact/")
 
 
@@ -97,7 +102,7 @@ def is_cacheable_request(request):
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and not request.path.startswith(UNCACHEABLE_PATH_PREFIXES)
         and set(request.GET) <= CACHEABLE_PARAMETERS
-        and all(len(values) == 1 for values in request.GET.lists())
+        and all(len(values) == 1 for _name, values in request.GET.lists())
     )
 
 
@@ -146,6 +151,8 @@ class PageCacheMiddleware:
             revalidation_headers(response)
             headers = [(name, value) for name, value in response.items()]
             timeout = min(settings.PAGE_CACHE_SECONDS, seconds_until_next_publication(version))
+            if "q" in request.GET:
+                timeout = min(timeout, SEARCH_PAGE_SECONDS)
             cache.set(key, (version, response.status_code, headers, response.content), timeout)
             response["X-Page-Cache"] = "miss"
             return self.conditional(request, response)

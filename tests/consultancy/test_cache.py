@@ -3,10 +3,15 @@
 from datetime import timedelta
 
 import pytest
+from django.core.cache import caches
 from django.utils import timezone
 from taggit.models import Tag
 
-from consultancy.cache import content_version, seconds_until_next_publication
+from consultancy.cache import (
+    SEARCH_PAGE_SECONDS,
+    content_version,
+    seconds_until_next_publication,
+)
 from consultancy.models import Status
 from glossary.models import Term
 from tests.factories import make_service, make_technology, make_term
@@ -147,13 +152,12 @@ def test_staff_are_never_served_or_given_cached_pages(client, editor_client, ter
 @pytest.mark.parametrize(
     "path",
     [
-        "/glossary/?q=foundation",
         "/glossary/foundation-model/?utm_source=newsletter",
         "/no-such-page/",
         "/contact/",
     ],
 )
-def test_searches_campaign_links_errors_and_forms_are_not_cached(client, term, path):
+def test_campaign_links_errors_and_forms_are_not_cached(client, term, path):
     fetch(client, path)
     assert fetch(client, path).get("X-Page-Cache") != "hit"
 
@@ -188,3 +192,32 @@ def test_a_response_with_a_csp_nonce_is_never_stored(rf):
     )
     assert is_cacheable_response(rf.get("/"), plain)
     assert not is_cacheable_response(rf.get("/"), with_nonce)
+
+
+def test_search_results_are_cached_briefly_and_fresh_after_an_edit(client, term, monkeypatch):
+    stored = []
+    backend = caches["default"]
+    store = backend.set
+    monkeypatch.setattr(
+        backend,
+        "set",
+        lambda key, value, timeout=None: stored.append(timeout) or store(key, value, timeout),
+    )
+    fetch(client, "/glossary/?q=foundation")
+    assert fetch(client, "/glossary/?q=foundation")["X-Page-Cache"] == "hit"
+    # Anyone can make up new searches: they are not kept long.
+    assert stored[-1] <= SEARCH_PAGE_SECONDS
+    make_term(name="Foundation Benchmarks")
+    assert "Foundation Benchmarks" in text(fetch(client, "/glossary/?q=foundation"))
+
+
+@pytest.mark.parametrize("path", ["/glossary/?page=1", "/glossary/?tag=llm", "/glossary/?q=model"])
+def test_pages_with_listed_parameters_are_cached(client, term, path):
+    fetch(client, path)
+    assert fetch(client, path)["X-Page-Cache"] == "hit"
+
+
+def test_a_repeated_parameter_is_not_cached(client, term):
+    path = "/glossary/?page=1&page=1"
+    fetch(client, path)
+    assert fetch(client, path).get("X-Page-Cache") != "hit"
