@@ -98,6 +98,7 @@ class PreparedRead:
 
 
 def now_param():
+    """The moment "published" is measured at, bound each time a PreparedRead runs."""
     return Param("now", DateTimeField())
 
 

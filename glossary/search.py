@@ -9,8 +9,9 @@ zero-setup default, ranks a plain word match.
 import re
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
+from django.core.paginator import Paginator
 from django.db import connections
-from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, Value, When, Window
 
 from glossary.models import SEARCH_CONFIG, Term
 
@@ -83,3 +84,26 @@ def _plain_search(terms, words, phrase, exact):
         output_field=IntegerField(),
     )
     return terms.annotate(exact=exact, rank=rank).order_by("-exact", "-rank", "name")
+
+
+class SearchPaginator(Paginator):
+    """
+    Counts the results in the query that reads the page (COUNT(*) OVER ()).
+
+    Ranking already visits every match, so counting there is nearly free,
+    where a separate COUNT would match everything a second time. (Not for
+    plain lists: there the page query stops after one page, and a window
+    count would make it read every row.)
+    """
+
+    def page(self, number):
+        number = self._validate_number(number, num_pages=number)  # an int ≥ 1
+        bottom = (number - 1) * self.per_page
+        found = self.object_list.annotate(total=Window(Count("*")))
+        rows = list(found[bottom : bottom + self.per_page])
+        if rows:
+            self.count = rows[0].total
+        elif number == 1:
+            self.count = 0
+        # Past the last page, Paginator counts and raises EmptyPage.
+        return self._get_page(rows, self.validate_number(number), self)

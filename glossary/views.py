@@ -5,7 +5,7 @@ from taggit.models import Tag
 from consultancy import structured_data
 from consultancy.views import PublishedDetailView, PublishedListView
 from glossary.models import ALPHABET, Term
-from glossary.search import clean_query, search_terms
+from glossary.search import SearchPaginator, clean_query, search_terms
 
 # "#" cannot appear in a path, so the bucket for digits and symbols is "0-9".
 LETTER_IN_URL = {"#": "0-9"}
@@ -49,6 +49,10 @@ class TermListView(PublishedListView):
 
     def get_paginate_by(self, queryset):
         return 20 if self.query else self.paginate_by
+
+    def get_paginator(self, *args, **kwargs):
+        paginator = SearchPaginator if self.query else self.paginator_class
+        return paginator(*args, **kwargs)
 
     def get_queryset(self):
         if self.query:

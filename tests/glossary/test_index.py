@@ -93,6 +93,25 @@ def test_index_is_paginated(client):
     assert '<link rel="canonical" href="http://testserver/glossary/?page=2">' in text(second)
 
 
+def test_search_results_are_counted_and_paginated(
+    client, cold_cache, django_assert_max_num_queries
+):
+    for n in range(25):
+        make_term(name=f"Sparse Model {n:02}")
+    first = text(client.get("/glossary/?q=sparse"))
+    assert "25 results for “sparse”" in first
+    assert "Sparse Model 19" in first
+    assert "Sparse Model 20" not in first
+    # The count comes with the page: letters, (PostgreSQL) full text or typo, page.
+    with django_assert_max_num_queries(3 if connection.vendor == "postgresql" else 2):
+        second = text(client.get("/glossary/?q=sparse&page=2"))
+    assert "Page 2 of 2" in second
+    assert "Sparse Model 24" in second
+    assert "Sparse Model 19" not in second
+    assert client.get("/glossary/?q=sparse&page=3").status_code == 404
+    assert "No terms match “nothing”" in text(client.get("/glossary/?q=nothing"))
+
+
 def test_tag_filter(client):
     make_term(name="Tagged Term", tags=["nlp"])
     make_term(name="Other Term", tags=["vision"])
