@@ -55,6 +55,15 @@ SEARCH_P99_MS = 50
 GENERATE_SECONDS = 60
 TERM_PAGE_BYTES = 40 * 1024
 CSS_BYTES = 25 * 1024
+ADMIN_QUERIES = 12
+ADMIN_MS = 300
+# The changelists staff and sales work in, measured at 100 rows a page.
+ADMIN_CHANGELISTS = [
+    ("glossary.term", "Terms", "/admin/glossary/term/"),
+    ("services.service", "Services", "/admin/services/service/"),
+    ("services.technology", "Technologies", "/admin/services/technology/"),
+    ("services.enquiry", "Enquiries", "/admin/services/enquiry/"),
+]
 
 # (key, label, connections) of what is measured; "static" is the yardstick.
 # Search is also measured with one connection: under the full load its p99
@@ -496,6 +505,73 @@ def inspect():
     )
 
 
+def inspect_admin(rows, timed_requests=5):
+    """
+    Run in a child process after the load runs, once generate_content has
+    made `rows` services and technologies too: adds `rows` enquiries, then
+    times each admin changelist in-process for a superuser (median of a few
+    requests after a first one) and counts its queries. Prints one JSON object.
+    """
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    import random
+
+    from django.apps import apps
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from glossary.models import Term
+    from services.models import Enquiry, EnquiryStatus
+
+    generator = random.Random(1)
+    terms = list(Term.objects.order_by("?").values_list("pk", "name")[:500])
+    statuses = list(EnquiryStatus)
+    batch = []
+    for n in range(rows - Enquiry.objects.count()):
+        pk, name = generator.choice(terms)
+        batch.append(
+            Enquiry(
+                name=f"Visitor {n}",
+                email=f"visitor{n}@example.com",
+                company=f"Company {n % 700}",
+                message=f"We would like help with {name}. " * 3,
+                term_id=pk,
+                topic_kind="term",
+                topic_title=name,
+                page_url=f"/glossary/term-{pk}/",
+                status=generator.choice(statuses),
+            )
+        )
+    Enquiry.objects.bulk_create(batch, batch_size=2000)
+
+    user = get_user_model().objects.create_superuser("bench-admin", "bench@example.com", None)
+    client = Client(HTTP_HOST=HOST)
+    client.force_login(user)
+    measured = {}
+    for label, url in ((label, url) for model, label, url in ADMIN_CHANGELISTS):
+        client.get(url)  # first use fills per-process caches
+        timings = []
+        for _ in range(timed_requests):
+            with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                response = client.get(url)
+                timings.append((time.perf_counter() - started) * 1000)
+            if response.status_code != 200:
+                raise RuntimeError(f"{url} answered {response.status_code}")
+        measured[label] = {
+            "ms": statistics.median(timings),
+            "queries": len(captured.captured_queries),
+            # One action checkbox per row shown.
+            "shown": response.content.decode().count('name="_selected_action"'),
+        }
+    counts = {label: apps.get_model(model).objects.count() for model, label, _ in ADMIN_CHANGELISTS}
+    print(json.dumps({"changelists": measured, "counts": counts}))
+
+
 def search_words(terms, search_terms):
     """
     A word that many names share (the longest in the first names with a long
@@ -587,6 +663,22 @@ def report(context, results, info, static_rps):
                 f"| {'—' if queries is None else queries} "
                 f"| {target_text(key, config, run, ratio, queries)} |"
             )
+    admin = info["admin"]
+    lines += [
+        "",
+        "Admin changelists, 100 rows a page, in-process for a superuser (median of 5 "
+        "requests after a first one):",
+        "",
+        "| Changelist | Rows in table | Rows shown | ms | Queries | Issue target |",
+        "| --- | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for label, measured in admin["changelists"].items():
+        ok_ms, ok_queries = measured["ms"] < ADMIN_MS, measured["queries"] <= ADMIN_QUERIES
+        lines.append(
+            f"| {label} | {admin['counts'][label]:,} | {measured['shown']} "
+            f"| {measured['ms']:.0f} | {measured['queries']} "
+            f"| < {ADMIN_MS} ms {mark(ok_ms)}; ≤ {ADMIN_QUERIES} queries {mark(ok_queries)} |"
+        )
     term_bytes = info["sizes"]["term"]
     lines += [
         "",
@@ -632,9 +724,12 @@ def main():
     parser.add_argument("--sqlite", action="store_true", help="use SQLite even if PostgreSQL is up")
     parser.add_argument("--python-load", action="store_true", help="use the Python load generator")
     parser.add_argument("--inspect", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--inspect-admin", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.inspect:
         return inspect()
+    if args.inspect_admin:
+        return inspect_admin(args.inspect_admin)
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGHUP, on_signal)
@@ -720,6 +815,22 @@ def main():
                     )
 
         context["load_after"] = load_average()
+        for server in servers.values():
+            server.stop()
+
+        say(f"\n==> admin changelists at {args.terms:,} rows each (in-process)")
+        manage(
+            env, "generate_content", "--terms", str(args.terms), "--services", str(args.terms),
+            "--technologies", str(args.terms), "--seed", "1", "--replace", "-v0", timeout=1800,
+        )  # fmt: skip
+        inspected = subprocess.run(
+            [sys.executable, __file__, "--inspect-admin", str(args.terms)],
+            cwd=ROOT, env={**env, "DJANGO_ALLOWED_HOSTS": f"{HOST},testserver"},
+            capture_output=True, text=True, timeout=600,
+        )  # fmt: skip
+        if inspected.returncode:
+            raise RuntimeError(f"measuring the admin failed:\n{inspected.stderr[-3000:]}")
+        info["admin"] = json.loads(inspected.stdout.strip().splitlines()[-1])
         static_rps = statistics.median(
             run.rps for config in CONFIGS for run in results[(config, "static")]
         )

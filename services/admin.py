@@ -133,7 +133,7 @@ class EnquiryAdmin(admin.ModelAdmin):
     search_fields = ["name", "email", "company", "message"]
     list_select_related = ["term", "service", "technology", "assignee"]
     date_hierarchy = "created_at"
-    list_per_page = 50
+    list_per_page = 100
     show_full_result_count = False
     # The visitor's data is evidence of what they sent: never editable.
     readonly_fields = [*VISITOR_FIELDS, *SOURCE_FIELDS, *CONSENT_FIELDS, *NOTIFICATION_FIELDS]
