@@ -55,7 +55,9 @@ def postgres_match(phrase):
 def _postgres_search(terms, phrase, exact):
     query, match = postgres_match(phrase)
     found = terms.filter(match).annotate(exact=exact)
-    if terms.filter(search_vector=query).exists():
+    # count(), not exists(): its LIMIT 1 tempts PostgreSQL into reading the
+    # whole table in the hope of an early match, which a typo never gives.
+    if terms.filter(search_vector=query).count():
         # The words are in the text: rank by where they appear (name first).
         # Names that only look alike come last; scoring their likeness too
         # would cost more than the ranking itself on a common word.
