@@ -99,7 +99,8 @@ class SearchPaginator(Paginator):
     """
 
     def page(self, number):
-        number = self._validate_number(number, num_pages=number)  # an int ≥ 1
+        if not isinstance(number, int) or number < 1:
+            return super().page(number)  # Paginator's own checks and errors
         bottom = (number - 1) * self.per_page
         found = self.object_list.annotate(total=Window(Count("*")))
         rows = list(found[bottom : bottom + self.per_page])

@@ -3,11 +3,13 @@
 from datetime import timedelta
 
 import pytest
+from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db import connection
 from django.utils import timezone
 
 from consultancy.models import Status
 from glossary.models import Term
+from glossary.search import SearchPaginator, search_terms
 from tests.factories import make_term
 from tests.helpers import h1_count, structured_types, text
 
@@ -184,3 +186,16 @@ def test_letter_page_breadcrumb_ends_with_the_letter(client):
     make_term(name="Bias")
     content = text(client.get("/glossary/letter/b/"))
     assert '<a href="/glossary/letter/b/" aria-current="page">B</a>' in content
+
+
+def test_search_paginator_rejects_what_paginator_rejects():
+    make_term(name="Sparse Model")
+    paginator = SearchPaginator(search_terms("sparse"), 20)
+    assert [term.name for term in paginator.page(1)] == ["Sparse Model"]
+    assert paginator.count == 1
+    with pytest.raises(PageNotAnInteger):
+        paginator.page("two")
+    with pytest.raises(EmptyPage):
+        paginator.page(0)
+    with pytest.raises(EmptyPage):
+        paginator.page(2)
