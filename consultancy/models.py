@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from taggit.managers import TaggableManager
 
-from consultancy.links import url_for
+from consultancy.links import detail_url, url_for
 from consultancy.markdown import render_markdown
 from consultancy.signals import content_changed
 
@@ -150,10 +150,16 @@ class PublishableContent(models.Model):
             ),
         ]
 
+    def __str__(self):
+        return getattr(self, self.title_field)
+
     def save(self, *args, **kwargs):
         self.stamp_publication_date()
         self.body_html = render_markdown(self.body)
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return detail_url(self._meta.model_name, self.slug)
 
     def stamp_publication_date(self):
         """A first publication is dated now (unless an editor scheduled it)."""

@@ -130,6 +130,7 @@ def _rows(queryset, kind, title, summary, order):
     )
 
 
+@cache
 def _related_models(model):
     """{relation name: related model} of what a page of `model` lists, in order."""
     return {name: model._meta.get_field(name).related_model for name in model.page_relations}

@@ -9,7 +9,6 @@ from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
 from django.utils import timezone
 
-from consultancy.links import url_for
 from consultancy.models import PublishableContent, PublishableQuerySet, Status, count_of
 from consultancy.queries import PreparedRead, now_param
 from glossary.phrases import phrase_key
@@ -161,9 +160,6 @@ class Term(PublishableContent):
             ),
         ]
 
-    def __str__(self):
-        return self.name
-
     @classmethod
     def letters_in_use(cls):
         """The index letters that have at least one published term."""
@@ -178,9 +174,6 @@ class Term(PublishableContent):
         self.letter = index_letter(self.name)
         self.link_key = phrase_key(self.name)
         super().save(*args, **kwargs)
-
-    def get_absolute_url(self):
-        return url_for("glossary:term_detail", slug=self.slug)
 
     @property
     def display_name(self):

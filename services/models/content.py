@@ -1,7 +1,6 @@
 from django.db import models
 from django.db.models.functions import Lower
 
-from consultancy.links import url_for
 from consultancy.models import PublishableContent, PublishableQuerySet, count_of
 
 SUMMARY_MAX_LENGTH = 200
@@ -54,12 +53,6 @@ class Technology(PublishableContent):
             ),
         ]
 
-    def __str__(self):
-        return self.name
-
-    def get_absolute_url(self):
-        return url_for("services:technology_detail", slug=self.slug)
-
 
 class Service(PublishableContent):
     title = models.CharField(
@@ -100,9 +93,3 @@ class Service(PublishableContent):
                 violation_error_message="A service with this title already exists.",
             ),
         ]
-
-    def __str__(self):
-        return self.title
-
-    def get_absolute_url(self):
-        return url_for("services:service_detail", slug=self.slug)

@@ -384,3 +384,12 @@ def test_leads_by_page_queries_do_not_grow_with_enquiries(sales_client, make_enq
     with CaptureQueriesContext(connection) as many:
         sales_client.get(REPORT)
     assert len(many) == len(few)
+
+
+def test_sales_see_a_hundred_enquiries_a_page(sales_client, make_enquiry):
+    for _ in range(101):
+        make_enquiry()
+    first = sales_client.get("/admin/services/enquiry/")
+    second = sales_client.get("/admin/services/enquiry/?p=2")
+    assert first.content.decode().count('name="_selected_action"') == 100
+    assert second.content.decode().count('name="_selected_action"') == 1
