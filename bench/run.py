@@ -440,7 +440,7 @@ def inspect():
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from consultancy.management.commands.generate_content import SLUG_PREFIX
+    from consultancy.corpus.plan import SLUG_PREFIX
     from glossary.models import Term
     from glossary.search import search_terms
 

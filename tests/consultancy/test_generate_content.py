@@ -9,7 +9,7 @@ from django.db.models import Count
 from taggit.models import TaggedItem
 
 from consultancy.cache import CONTENT_VERSION_KEY
-from consultancy.management.commands.generate_content import SLUG_PREFIX, plan_corpus
+from consultancy.corpus.plan import SLUG_PREFIX, plan_corpus
 from glossary.models import Term, index_letter
 from glossary.search import search_terms
 from services.models import Service, Technology

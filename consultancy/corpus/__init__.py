@@ -1,0 +1,1 @@
+"""A deterministic synthetic corpus (manage.py generate_content)."""
