@@ -3,8 +3,9 @@ The page cache: public pages, rendered once and served to anonymous visitors
 from Django's cache until content changes.
 
 Invalidation is exact and simple: every cached page is stored with the
-*content version* current when it was rendered, and any change to a term,
-service, technology, tag or relation bumps that version (see `connect`). The
+*content version* current when it was rendered, and any change to an item of
+a registered kind of content (consultancy.content_types), a tag or a relation
+bumps that version (see `connect`). The
 version lives in the same cache as the pages, so with a shared cache (Redis)
 an edit on one app server is seen by every other on its very next request.
 LocMem is per process: use Redis as soon as more than one process serves the
@@ -34,19 +35,15 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe
+from taggit.models import Tag, TaggedItem
 
-from consultancy.models import Status
+from consultancy import content_types
 from consultancy.signals import content_changed
 
 CONTENT_VERSION_KEY = "page-cache:content-version"
 CACHEABLE_PARAMETERS = {"page", "tag", "q"}
 SEARCH_PAGE_SECONDS = 300
 UNCACHEABLE_PATH_PREFIXES = ("/admin/", "/contact/")
-
-
-def content_version():
-    """The current content version, starting a new one if the cache lost it."""
-    return cache.get(CONTENT_VERSION_KEY) or bump_content_version()
 
 
 def bump_content_version(**kwargs):
@@ -66,18 +63,13 @@ def seconds_until_next_publication(version):
     key = f"page-cache:next-publication:{version}"
     seconds = cache.get(key)
     if seconds is None:
-        from glossary.models import Term
-        from services.models import Service, Technology
-
         now = timezone.now()
         scheduled = [
-            model.objects.filter(status=Status.PUBLISHED, published_at__gt=now)
-            .order_by()
-            .values_list("published_at", flat=True)
-            for model in (Term, Service, Technology)
+            kind.model.objects.scheduled(now).order_by().values_list("published_at", flat=True)
+            for kind in content_types.kinds()
         ]
-        # One query for the three kinds; scheduled items are few.
-        upcoming = list(scheduled[0].union(*scheduled[1:], all=True).order_by())
+        # One query for every kind; scheduled items are few.
+        upcoming = scheduled and list(scheduled[0].union(*scheduled[1:], all=True).order_by())
         seconds = settings.PAGE_CACHE_SECONDS
         if upcoming:
             seconds = min(seconds, max(1, int((min(upcoming) - now).total_seconds())))
@@ -172,21 +164,24 @@ class PageCacheMiddleware:
         )
 
 
+def shows_on_pages(model):
+    """Whether a change to a row of `model` may show on a public page."""
+    return model in (Tag, TaggedItem) or model in content_types.models()
+
+
+def _bump_if_shown(sender, **kwargs):
+    if shows_on_pages(sender):
+        bump_content_version()
+
+
 def connect():
-    """Bump the content version on any change that a public page may show."""
-    from taggit.models import Tag, TaggedItem
-
-    from glossary.models import Term
-    from services.models import Service, Technology
-
-    for model in (Term, Service, Technology, Tag, TaggedItem):
-        post_save.connect(bump_content_version, sender=model, dispatch_uid=f"cache-save-{model}")
-        post_delete.connect(bump_content_version, sender=model, dispatch_uid=f"cache-del-{model}")
-    for relation in (
-        Term.related_terms.through,
-        Term.services.through,
-        Term.technologies.through,
-        Service.technologies.through,
-    ):
-        m2m_changed.connect(bump_content_version, sender=relation, dispatch_uid=f"cache-{relation}")
-    content_changed.connect(bump_content_version, dispatch_uid="cache-content-changed")
+    """
+    Bump the content version on any change that a public page may show.
+    Connected for every sender and filtered on the registry when a signal
+    fires, so that kinds registered after this runs (apps that come later
+    in INSTALLED_APPS) are covered too.
+    """
+    post_save.connect(_bump_if_shown, dispatch_uid="page-cache-save")
+    post_delete.connect(_bump_if_shown, dispatch_uid="page-cache-delete")
+    m2m_changed.connect(_bump_if_shown, dispatch_uid="page-cache-relation")
+    content_changed.connect(bump_content_version, dispatch_uid="page-cache-content-changed")

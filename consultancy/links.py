@@ -13,11 +13,8 @@ from functools import lru_cache
 
 from django.urls import get_script_prefix, get_urlconf, reverse
 
-DETAIL_URL_NAMES = {
-    "term": "glossary:term_detail",
-    "service": "services:service_detail",
-    "technology": "services:technology_detail",
-}
+from consultancy import content_types
+
 # Values that need no quoting in a path and that the slug and str converters
 # accept; anything else goes through reverse(), which checks and quotes it.
 _PLAIN_VALUE = re.compile(r"[-a-zA-Z0-9_]+")
@@ -44,5 +41,5 @@ def url_for(name, **kwargs):
 
 
 def detail_url(kind, slug):
-    """The page of a term, service or technology ("term", "service", "technology")."""
-    return url_for(DETAIL_URL_NAMES[kind], slug=slug)
+    """The page of an item of a registered kind of content ("term", "service"…)."""
+    return url_for(content_types.get(kind).detail_url_name, slug=slug)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from taggit.managers import TaggableManager
 
+from consultancy import content_types
 from consultancy.links import detail_url, url_for
 from consultancy.markdown import render_markdown
 from consultancy.signals import content_changed
@@ -55,10 +56,16 @@ class PublishableQuerySet(models.QuerySet):
             status=Status.PUBLISHED, published_at__lte=timezone.now() if now is None else now
         ).fetch_mode(models.FETCH_PEERS)
 
+    def scheduled(self, now=None):
+        """Items published with a date still to come: public from that moment on."""
+        return self.filter(
+            status=Status.PUBLISHED, published_at__gt=timezone.now() if now is None else now
+        )
+
     def cards(self):
         """Published items with just what a list shows: name, one line and link."""
-        model = self.model
-        return self.published().only("pk", "slug", model.title_field, model.summary_field)
+        kind = content_types.for_model(self.model)
+        return self.published().only("pk", "slug", kind.title_field, kind.summary_field)
 
     def for_detail_page(self):
         """
@@ -151,35 +158,47 @@ class PublishableContent(models.Model):
         ]
 
     def __str__(self):
-        return getattr(self, self.title_field)
+        return getattr(self, content_types.for_model(self).title_field)
 
     def save(self, *args, **kwargs):
-        self.stamp_publication_date()
-        self.body_html = render_markdown(self.body)
+        self.derive_fields()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return detail_url(self._meta.model_name, self.slug)
+
+    def derive_fields(self, *, render_body=True):
+        """
+        Compute every stored field that derives from what the editor wrote.
+        save() calls it, and so does every path that writes rows without
+        save() (bulk loads), so that both store exactly the same. A bulk load
+        that renders bodies later, once every item has a primary key to link
+        to, passes render_body=False.
+        """
+        self.stamp_publication_date()
+        if render_body:
+            self.body_html = self.render_body()
+
+    def render_body(self):
+        """The In Depth text as sanitised HTML (subclasses add links)."""
+        return render_markdown(self.body)
 
     def stamp_publication_date(self):
         """A first publication is dated now (unless an editor scheduled it)."""
         if self.status == Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
 
-    # Each content type names its title field and its one-line text field.
-    title_field = ""
-    summary_field = ""
-
     @property
     def summary_text(self) -> str:
         """The one-line text shown under the item's name in lists."""
-        return getattr(self, self.summary_field)
+        return getattr(self, content_types.for_model(self).summary_field)
 
     def clean(self):
         super().clean()
         self.stamp_publication_date()
         # Shown as one line everywhere: pasted line breaks would break it.
-        setattr(self, self.summary_field, " ".join(self.summary_text.split()))
+        summary_field = content_types.for_model(self).summary_field
+        setattr(self, summary_field, " ".join(self.summary_text.split()))
 
     @property
     def is_public(self) -> bool:

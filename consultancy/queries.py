@@ -6,17 +6,20 @@ services, technologies) and its tags. Rather than one query per list, they
 are read in a single UNION ALL of plain rows: a page costs two queries (the
 object, then everything it lists) however many relations it has.
 
-Both reads are PreparedReads: compiled to SQL once, not on every request.
+Both reads are PreparedReads (consultancy.prepared): compiled to SQL once,
+not on every request.
 """
 
 from dataclasses import dataclass
 from functools import cache
 
-from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import DateTimeField, Expression, F, SlugField, TextField, Value
+from django.db import DEFAULT_DB_ALIAS
+from django.db.models import F, SlugField, TextField, Value
 from django.utils import timezone
 
+from consultancy import content_types
 from consultancy.links import detail_url
+from consultancy.prepared import Param, PreparedRead, now_param
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,69 +42,6 @@ class Card:
         return detail_url(self.kind, self.slug)
 
 
-class Param(Expression):
-    """A named placeholder in a PreparedRead's SQL, bound to a value on each run."""
-
-    def __init__(self, name, output_field):
-        super().__init__(output_field=output_field)
-        self.name = name
-
-    def __repr__(self):
-        return f"Param({self.name!r})"
-
-    def as_sql(self, compiler, connection):
-        return "%s", [self]
-
-    def bind(self, value, connection):
-        return self.output_field.get_db_prep_value(value, connection)
-
-
-class PreparedRead:
-    """
-    A queryset compiled to SQL once per database, then run with new values
-    for its Params.
-
-    Django builds and compiles a queryset each time it is evaluated. For the
-    two reads behind every detail page that took longer than PostgreSQL takes
-    to answer them (bench/README.md). `build` returns the queryset; its SQL
-    must depend on nothing but its Params (so `published(now=Param(…))`, not
-    the current time).
-    """
-
-    def __init__(self, build):
-        self.build = build
-        self._compiled = {}  # database alias -> (model, sql, params with Params)
-
-    def _sql(self, using, values):
-        try:
-            model, sql, params = self._compiled[using]
-        except KeyError:
-            queryset = self.build()
-            sql, params = queryset.query.get_compiler(using).as_sql()
-            model = queryset.model
-            self._compiled[using] = model, sql, params
-        connection = connections[using]
-        bound = [p.bind(values[p.name], connection) if isinstance(p, Param) else p for p in params]
-        return model, sql, bound
-
-    def rows(self, using=DEFAULT_DB_ALIAS, **values):
-        """The result as tuples, for a values_list() queryset."""
-        _model, sql, params = self._sql(using, values)
-        with connections[using].cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchall()
-
-    def objects(self, using=DEFAULT_DB_ALIAS, **values):
-        """The result as model instances."""
-        model, sql, params = self._sql(using, values)
-        return list(model._default_manager.raw(sql, params).using(using))
-
-
-def now_param():
-    """The moment "published" is measured at, bound each time a PreparedRead runs."""
-    return Param("now", DateTimeField())
-
-
 @cache
 def _public_item(model):
     return PreparedRead(
@@ -116,7 +56,7 @@ def _public_item(model):
 
 def public_item(model, slug):
     """The published item of `model` with this slug, or None."""
-    found = _public_item(model).objects(slug=slug, now=timezone.now())
+    found = _public_item(model).instances(slug=slug, now=timezone.now())
     return found[0] if found else None
 
 
@@ -133,7 +73,8 @@ def _rows(queryset, kind, title, summary, order):
 @cache
 def _related_models(model):
     """{relation name: related model} of what a page of `model` lists, in order."""
-    return {name: model._meta.get_field(name).related_model for name in model.page_relations}
+    lists = content_types.for_model(model).lists
+    return {name: model._meta.get_field(name).related_model for name in lists}
 
 
 @cache
@@ -148,8 +89,8 @@ def _relations_read(model):
         for name, related in _related_models(model).items():
             order = "order" if any(f.name == "order" for f in related._meta.fields) else Value(0)
             queryset = getattr(stand_in, name).published(now=now_param())
-            kind = related._meta.model_name
-            parts.append(_rows(queryset, kind, related.title_field, related.summary_field, order))
+            kind = content_types.for_model(related)
+            parts.append(_rows(queryset, kind.name, kind.title_field, kind.summary_field, order))
         no_summary = Value("", output_field=TextField())
         parts.append(_rows(stand_in.tags.all(), "tag", "name", no_summary, Value(0)))
         return parts[0].union(*parts[1:], all=True).order_by()
@@ -164,7 +105,7 @@ def page_relations(obj):
     """
     model = type(obj)
     list_for = {related._meta.model_name: name for name, related in _related_models(model).items()}
-    relations = {name: [] for name in model.page_relations} | {"tags": []}
+    relations = {name: [] for name in content_types.for_model(model).lists} | {"tags": []}
     rows = _relations_read(model).rows(
         using=obj._state.db or DEFAULT_DB_ALIAS, pk=obj.pk, now=timezone.now()
     )

@@ -6,20 +6,19 @@ Everything that differs between machines comes from environment variables
 to start without a real secret key rather than fall back to a guessable one.
 """
 
+import hashlib
+import hmac
 from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
-import dj_database_url
 import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
+# django-environ reads every variable (typed: bool, int, list, DATABASE_URL).
 env = environ.Env()
-# Django's own cache backends under the short scheme names used in our docs.
-environ.Env.CACHE_SCHEMES["locmem"] = "django.core.cache.backends.locmem.LocMemCache"
-environ.Env.CACHE_SCHEMES["dummy"] = "django.core.cache.backends.dummy.DummyCache"
-environ.Env.CACHE_SCHEMES["redis"] = "django.core.cache.backends.redis.RedisCache"
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 
@@ -55,6 +54,9 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.postgres",
     "taggit",
+    # Always installed, so that switching TASKS_BACKEND needs no migration.
+    "django_tasks_db",
+    # The project package first: the apps after it register with it.
     "consultancy",
     "glossary",
     "services",
@@ -72,6 +74,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Keeps the landing page and UTM parameters of a campaign visit in the session.
+    "services.middleware.FirstTouchMiddleware",
 ]
 
 ROOT_URLCONF = "consultancy.urls"
@@ -95,12 +99,9 @@ TEMPLATES = [
 ]
 
 # Database: SQLite in the project folder unless DATABASE_URL says otherwise.
-DATABASES = {
-    "default": dj_database_url.parse(
-        env.str("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=0,
-    )
-}
+DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+# psycopg's pool (below) replaces persistent connections.
+DATABASES["default"]["CONN_MAX_AGE"] = 0
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     if env.bool("DATABASE_PREPARED_STATEMENTS", default=True):
         # Every page runs the same few queries: bound on the server and
@@ -127,12 +128,39 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmem://")}
-# django-environ lower-cases ?KEY_PREFIX=… and friends for Django's Redis
-# backend, where Django expects them upper-case: put them back.
-for _option in ("key_prefix", "timeout", "version"):
-    if _option in CACHES["default"]:
-        CACHES["default"][_option.upper()] = CACHES["default"].pop(_option)
+# The reads every page repeats are compiled to SQL once per process
+# (consultancy/prepared.py); 0 builds them afresh on each request, as Django would.
+PREPARED_READS = env.bool("PREPARED_READS", default=True)
+
+# Django's own cache backends by the scheme names CACHE_URL uses. CACHE_URL is
+# read here rather than by django-environ, which maps redis:// to django-redis
+# and changes the case of KEY_PREFIX.
+CACHE_BACKENDS = {
+    "locmem": "django.core.cache.backends.locmem.LocMemCache",
+    "dummy": "django.core.cache.backends.dummy.DummyCache",
+    "redis": "django.core.cache.backends.redis.RedisCache",
+    "rediss": "django.core.cache.backends.redis.RedisCache",
+}
+
+
+def cache_from_url(url):
+    """A CACHES entry from "scheme://[location][?key_prefix=…]" (README, "Configuration")."""
+    parts = urlsplit(url)
+    if parts.scheme not in CACHE_BACKENDS:
+        raise ImproperlyConfigured(
+            f"CACHE_URL must start with one of {', '.join(f'{s}://' for s in CACHE_BACKENDS)}; "
+            f"got {url!r}."
+        )
+    options = dict(parse_qsl(parts.query))
+    config = {"BACKEND": CACHE_BACKENDS[parts.scheme]}
+    if "key_prefix" in options:
+        config["KEY_PREFIX"] = options.pop("key_prefix")
+    if parts.scheme.startswith("redis"):
+        config["LOCATION"] = parts._replace(query=urlencode(options)).geturl()
+    return config
+
+
+CACHES = {"default": cache_from_url(env.str("CACHE_URL", default="locmem://"))}
 # How long a rendered public page may be reused (it is replaced sooner when
 # content changes: see consultancy/cache.py).
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60 * 60)
@@ -230,15 +258,8 @@ TAGGIT_CASE_INSENSITIVE = True
 # Site identity used in page titles, structured data and emails.
 SITE_NAME = env.str("SITE_NAME", default="Halyard AI")
 
-# Enquiries
-# The contact form, the notification task and the spam defences (README, "Enquiries").
-import hashlib  # noqa: E402
-import hmac  # noqa: E402
-
-# django_tasks_db is always installed, so that switching backends needs no migration.
-INSTALLED_APPS = [*INSTALLED_APPS, "django_tasks_db"]
-# Keeps the landing page and UTM parameters of a campaign visit in the session.
-MIDDLEWARE = [*MIDDLEWARE, "services.enquiries.FirstTouchMiddleware"]
+# Enquiries: the contact form, the notification task and the spam defences
+# (README, "Enquiries").
 
 # Background tasks: the database queue (run `manage.py db_worker`) in production,
 # run immediately inside the request while debugging (and in tests, see conftest).

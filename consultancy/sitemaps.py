@@ -1,8 +1,12 @@
-from django.contrib.sitemaps import Sitemap
-from django.urls import reverse
+"""
+The sitemap: the site's fixed pages, then every public item of each kind of
+content that registered a sitemap (consultancy.content_types).
+"""
 
-from glossary.models import Term
-from services.models import Service, Technology
+from django.contrib.sitemaps import Sitemap
+
+from consultancy import content_types
+from consultancy.links import url_for
 
 
 class PublishedSitemap(Sitemap):
@@ -17,42 +21,23 @@ class PublishedSitemap(Sitemap):
         return item.updated_at
 
 
-class TermSitemap(PublishedSitemap):
-    model = Term
-    priority = 0.6
-
-
-class ServiceSitemap(PublishedSitemap):
-    model = Service
-    priority = 0.8
-
-
-class TechnologySitemap(PublishedSitemap):
-    model = Technology
-    priority = 0.7
-
-
 class PageSitemap(Sitemap):
-    """The site's fixed pages."""
+    """The home page, each kind's list page and the pages apps registered."""
 
     priority = 0.5
 
     def items(self):
-        return [
-            "home",
-            "glossary:term_list",
-            "services:service_list",
-            "services:technology_list",
-            "services:contact",
-        ]
+        lists = [kind.list_url_name for kind in content_types.kinds()]
+        return list(dict.fromkeys(["home", *lists, *content_types.pages()]))
 
     def location(self, item):
-        return reverse(item)
+        return url_for(item)
 
 
-SITEMAPS = {
-    "pages": PageSitemap,
-    "glossary": TermSitemap,
-    "services": ServiceSitemap,
-    "technologies": TechnologySitemap,
-}
+def site_sitemaps():
+    """The sections of /sitemap.xml, for django.contrib.sitemaps' view."""
+    sections = {"pages": PageSitemap}
+    for kind in content_types.kinds():
+        if kind.sitemap is not None:
+            sections[kind.name] = kind.sitemap
+    return sections

@@ -1,29 +1,38 @@
 """
 schema.org JSON-LD for search engines, built from the page's own objects.
 Each function returns a plain dict; templates print them with {% json_ld %}.
+What describes one kind of content lives in its app and is named by its
+registration (consultancy.content_types): glossary/structured_data.py, …
 """
 
 from django.conf import settings
 
 from consultancy.links import url_for
 
-GLOSSARY_NAME = "AI Glossary"
+CONTEXT = "https://schema.org"
 
 
-def _absolute(request, path):
+def absolute(request, path):
     return request.build_absolute_uri(path)
+
+
+def site_organization(request):
+    """The site's owner, as a nested value (no @context)."""
+    return {
+        "@type": "Organization",
+        "name": settings.SITE_NAME,
+        "url": absolute(request, url_for("home")),
+    }
 
 
 def organization(request):
     return {
-        "@context": "https://schema.org",
-        "@type": "Organization",
-        "name": settings.SITE_NAME,
-        "url": _absolute(request, url_for("home")),
+        "@context": CONTEXT,
+        **site_organization(request),
         "contactPoint": {
             "@type": "ContactPoint",
             "contactType": "sales",
-            "url": _absolute(request, url_for("services:contact")),
+            "url": absolute(request, url_for("services:contact")),
         },
     }
 
@@ -31,60 +40,15 @@ def organization(request):
 def breadcrumb_list(request, crumbs):
     """crumbs: (name, path) pairs from Home to the current page."""
     return {
-        "@context": "https://schema.org",
+        "@context": CONTEXT,
         "@type": "BreadcrumbList",
         "itemListElement": [
             {
                 "@type": "ListItem",
                 "position": position,
                 "name": name,
-                "item": _absolute(request, path),
+                "item": absolute(request, path),
             }
             for position, (name, path) in enumerate(crumbs, start=1)
         ],
-    }
-
-
-def defined_term_set(request):
-    return {
-        "@context": "https://schema.org",
-        "@type": "DefinedTermSet",
-        "@id": _absolute(request, url_for("glossary:term_list")),
-        "name": GLOSSARY_NAME,
-        "url": _absolute(request, url_for("glossary:term_list")),
-        "description": f"Plain-English definitions of AI terms, by {settings.SITE_NAME}.",
-    }
-
-
-def defined_term(request, term):
-    data = {
-        "@context": "https://schema.org",
-        "@type": "DefinedTerm",
-        "name": term.name,
-        "description": term.short_definition,
-        "url": _absolute(request, term.get_absolute_url()),
-        "inDefinedTermSet": {
-            "@type": "DefinedTermSet",
-            "@id": _absolute(request, url_for("glossary:term_list")),
-            "name": GLOSSARY_NAME,
-        },
-    }
-    if term.abbreviation:
-        data["alternateName"] = term.abbreviation
-    return data
-
-
-def service(request, item):
-    """A service, or a technology we offer work with: both are services to a client."""
-    return {
-        "@context": "https://schema.org",
-        "@type": "Service",
-        "name": str(item),
-        "description": item.summary,
-        "url": _absolute(request, item.get_absolute_url()),
-        "provider": {
-            "@type": "Organization",
-            "name": settings.SITE_NAME,
-            "url": _absolute(request, url_for("home")),
-        },
     }

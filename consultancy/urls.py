@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.views.generic import TemplateView
 
 from consultancy import views
-from consultancy.sitemaps import SITEMAPS
+from consultancy.sitemaps import site_sitemaps
 
 admin.site.site_header = "Halyard AI content and enquiries"
 admin.site.site_title = "Halyard AI admin"
@@ -15,7 +15,7 @@ urlpatterns = [
     path("glossary/", include("glossary.urls")),
     path("", include("services.urls")),
     path("privacy/", TemplateView.as_view(template_name="privacy.html"), name="privacy"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", sitemap, {"sitemaps": site_sitemaps()}, name="sitemap"),
     path(
         "robots.txt",
         TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),

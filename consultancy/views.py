@@ -5,11 +5,9 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView, TemplateView
 
-from consultancy import structured_data
+from consultancy import content_types, structured_data
 from consultancy.links import url_for
 from consultancy.queries import page_relations, public_item
-from glossary.models import Term
-from services.models import Service
 
 
 def can_preview(user, model):
@@ -19,13 +17,18 @@ def can_preview(user, model):
 
 
 class SectionMixin:
-    """A page inside a section (Glossary, Services…): breadcrumbs and JSON-LD."""
+    """
+    A page of one kind of content (its `model`), inside that kind's section
+    (Glossary, Services…): breadcrumbs and JSON-LD, as its registration says.
+    """
 
-    section_title = ""
-    section_url_name = ""
+    @cached_property
+    def content_kind(self):
+        return content_types.for_model(self.model)
 
     def get_breadcrumbs(self):
-        crumbs = [("Home", url_for("home")), (self.section_title, url_for(self.section_url_name))]
+        kind = self.content_kind
+        crumbs = [("Home", url_for("home")), (kind.section_title, url_for(kind.list_url_name))]
         if getattr(self, "object", None) is not None:
             crumbs.append((str(self.object), self.object.get_absolute_url()))
         return crumbs
@@ -39,7 +42,7 @@ class SectionMixin:
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            section_title=self.section_title,
+            section_title=self.content_kind.section_title,
             breadcrumbs=self.breadcrumbs,
             structured_data=self.get_structured_data(),
             **kwargs,
@@ -61,9 +64,6 @@ class PublishedDetailView(SectionMixin, DetailView):
     page then says so, asks search engines not to index it and is never cached.
     """
 
-    # The object's own JSON-LD: a function of (request, object), or None.
-    describe = None
-
     def get_queryset(self):
         return self.model.objects.for_detail_page()
 
@@ -78,7 +78,8 @@ class PublishedDetailView(SectionMixin, DetailView):
 
     def get_structured_data(self):
         data = super().get_structured_data()
-        return [*data, self.describe(self.request, self.object)] if self.describe else data
+        describe = self.content_kind.describe
+        return [*data, describe(self.request, self.object)] if describe else data
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(relations=page_relations(self.object), **kwargs)
@@ -91,13 +92,19 @@ class PublishedDetailView(SectionMixin, DetailView):
 
 
 class HomeView(TemplateView):
+    """
+    The home page: featured services and the size of the glossary. Both are
+    looked up in the registry by kind, as the home page's design names them.
+    """
+
     template_name = "home.html"
     featured_services = 6
 
     def get_context_data(self, **kwargs):
+        services = content_types.get("service").model.objects.cards()
         return super().get_context_data(
-            services=Service.objects.cards()[: self.featured_services],
-            term_count=Term.objects.published().count(),
+            services=services[: self.featured_services],
+            term_count=content_types.get("term").model.objects.published().count(),
             structured_data=[structured_data.organization(self.request)],
             **kwargs,
         )

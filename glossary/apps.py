@@ -6,4 +6,22 @@ class GlossaryConfig(AppConfig):
     verbose_name = "Glossary"
 
     def ready(self):
+        from consultancy import content_types
         from glossary import signals  # noqa: F401 (connects the receivers)
+        from glossary.models import Term
+        from glossary.sitemaps import TermSitemap
+        from glossary.structured_data import defined_term
+
+        content_types.register(
+            content_types.ContentKind(
+                model=Term,
+                detail_url_name="glossary:term_detail",
+                list_url_name="glossary:term_list",
+                section_title="Glossary",
+                title_field="name",
+                summary_field="short_definition",
+                lists=("related_terms", "services", "technologies"),
+                sitemap=TermSitemap,
+                describe=defined_term,
+            )
+        )

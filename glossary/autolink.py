@@ -3,8 +3,9 @@ Auto-linking: the first mention of another published term in a term's
 In Depth text links to that term's page, with its short definition as a
 tooltip.
 
-Links are computed when content changes (see glossary.signals), never on a page
-view. Matching is by whole words, ignoring case, on a term's name, its
+Links are computed when content changes (Term.render_body on save, and
+relink() for the other terms a change affects: glossary.signals), never on a
+page view. Matching is by whole words, ignoring case, on a term's name, its
 abbreviation and simple plurals ("Transformers"); the longest match wins; text
 inside links, headings, code and preformatted blocks is left alone.
 """
@@ -16,8 +17,6 @@ from html.parser import HTMLParser
 from django.db.models import Q
 
 from consultancy.links import detail_url
-from consultancy.markdown import render_markdown
-from glossary.models import Term
 from glossary.phrases import (
     MAX_WORDS_IN_A_NAME,
     WORD,
@@ -148,8 +147,6 @@ def link_terms(html, index, exclude_pk=None):
     return "".join(linker.out)
 
 
-# --- Keeping stored links right as terms change ---------------------------------
-
 RELINK_BATCH_SIZE = 500
 # Relinking up to this many bodies reads only the terms their words could
 # name (indexed lookups); more, and one read of every published term is
@@ -180,13 +177,14 @@ def _targets(rows):
     )
 
 
-def build_index(texts=None):
+def build_index(published, texts=None):
     """
-    The phrases of the published terms: all of them, or (given `texts`) just
-    those that the texts could mention, looked up by their stored link key.
+    The phrases of the `published` terms (a queryset): all of them, or (given
+    `texts`) just those that the texts could mention, looked up by their
+    stored link key.
     """
     fields = ("pk", "slug", "name", "abbreviation", "short_definition")
-    published = Term.objects.published().order_by()
+    published = published.order_by()
     if texts is None:
         return TermIndex(_targets(published.values_list(*fields).iterator(chunk_size=2000)))
     phrases, abbreviations = candidates_in(texts)
@@ -218,23 +216,25 @@ def mentions_of(terms):
 
 
 def relink(terms):
-    """Re-render the bodies of `terms` (a queryset) with links to the current terms."""
+    """
+    Re-render the bodies of `terms` (a queryset) with links to the current
+    terms, each with the model's own render_body(), as a save renders it.
+    """
+    manager = terms.model.objects
     terms = terms.only("pk", "body", "auto_link")
     few = list(terms[: FEW_BODIES + 1])
     if len(few) <= FEW_BODIES:
-        index, bodies = build_index([term.body for term in few if term.auto_link]), few
+        texts = [term.body for term in few if term.auto_link]
+        index, bodies = build_index(manager.published(), texts), few
     else:
-        index, bodies = build_index(), terms.iterator(chunk_size=RELINK_BATCH_SIZE)
+        index, bodies = build_index(manager.published()), terms.iterator(RELINK_BATCH_SIZE)
     rendered, batch = {}, []
     for term in bodies:
-        html = render_markdown(term.body)
-        if term.auto_link:
-            html = link_terms(html, index, exclude_pk=term.pk)
-        term.body_html = rendered[term.pk] = html
+        term.body_html = rendered[term.pk] = term.render_body(link_index=index)
         batch.append(term)
         if len(batch) >= RELINK_BATCH_SIZE:
-            Term.objects.bulk_update(batch, ["body_html"])
+            manager.bulk_update(batch, ["body_html"])
             batch = []
     if batch:
-        Term.objects.bulk_update(batch, ["body_html"])
+        manager.bulk_update(batch, ["body_html"])
     return rendered

@@ -2,15 +2,16 @@ import unicodedata
 
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
-from django.db import connections, models
-from django.db.models import Exists, Q
+from django.db import connections, models, router
+from django.db.models import Exists, Q, Value
 from django.db.models.functions import Lower
 from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
 from django.utils import timezone
 
 from consultancy.models import PublishableContent, PublishableQuerySet, Status, count_of
-from consultancy.queries import PreparedRead, now_param
+from consultancy.prepared import PreparedRead, now_param
+from glossary.autolink import build_index, link_terms
 from glossary.phrases import phrase_key
 
 SHORT_DEFINITION_MAX_LENGTH = 300
@@ -45,18 +46,24 @@ class TermQuerySet(PublishableQuerySet):
         return super().for_detail_page().defer("search_vector")
 
     def refresh_search_vectors(self):
-        """
-        Recompute the weighted full-text vector (name and abbreviation A, short
-        definition B, body C) in one UPDATE. PostgreSQL only: SQLite searches
-        with a plain match and has nothing to keep up to date.
-        """
+        """Recompute the stored search vectors in one UPDATE (PostgreSQL only)."""
         if connections[self.db].vendor != "postgresql":
             return 0
-        return self.update(
-            search_vector=SearchVector("name", "abbreviation", weight="A", config=SEARCH_CONFIG)
-            + SearchVector("short_definition", weight="B", config=SEARCH_CONFIG)
-            + SearchVector("body", weight="C", config=SEARCH_CONFIG)
-        )
+        columns = ("name", "abbreviation", "short_definition", "body")
+        return self.update(search_vector=weighted_search_vector(*columns))
+
+
+def weighted_search_vector(name, abbreviation, short_definition, body):
+    """
+    The weighted full-text vector (name and abbreviation A, short definition
+    B, body C) as an SQL expression of four values or columns. PostgreSQL
+    only: SQLite searches with a plain match and stores no vector.
+    """
+    return (
+        SearchVector(name, abbreviation, weight="A", config=SEARCH_CONFIG)
+        + SearchVector(short_definition, weight="B", config=SEARCH_CONFIG)
+        + SearchVector(body, weight="C", config=SEARCH_CONFIG)
+    )
 
 
 class Term(PublishableContent):
@@ -134,10 +141,6 @@ class Term(PublishableContent):
     )
 
     objects = TermQuerySet.as_manager()
-    title_field = "name"
-    summary_field = "short_definition"
-    # What the term's page lists, in this order (consultancy.queries.page_relations).
-    page_relations = ("related_terms", "services", "technologies")
 
     class Meta(PublishableContent.Meta):
         ordering = ["name"]
@@ -170,10 +173,31 @@ class Term(PublishableContent):
             else set()
         )
 
-    def save(self, *args, **kwargs):
+    def derive_fields(self, *, render_body=True):
         self.letter = index_letter(self.name)
         self.link_key = phrase_key(self.name)
-        super().save(*args, **kwargs)
+        # Computed by the database in the same INSERT or UPDATE that writes the
+        # text (from the new values, not the row's old columns).
+        if connections[router.db_for_write(Term, instance=self)].vendor == "postgresql":
+            self.search_vector = weighted_search_vector(
+                *(Value(value) for value in (self.name, self.abbreviation)),
+                Value(self.short_definition),
+                Value(self.body),
+            )
+        super().derive_fields(render_body=render_body)
+
+    def render_body(self, link_index=None):
+        """
+        The In Depth text as HTML with the first mention of each other
+        published term linked; `link_index` (glossary.autolink.TermIndex) when
+        the caller renders many bodies against the same terms.
+        """
+        html = super().render_body()
+        if not self.auto_link:
+            return html
+        if link_index is None:
+            link_index = build_index(Term.objects.published(), [self.body])
+        return link_terms(html, link_index, exclude_pk=self.pk)
 
     @property
     def display_name(self):

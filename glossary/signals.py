@@ -1,11 +1,12 @@
 """
-Derived data that depends on other terms: stored auto-links and (on
-PostgreSQL) the search vector. Kept right on every save, delete, publish and
-unpublish, whichever way it happens (admin, shell, commands), so that page
-views only ever read stored HTML.
+Links between terms kept right whichever way content changes (admin, shell,
+commands). A term's own body is linked when it is saved (Term.render_body);
+these receivers relink the *other* terms whose bodies a change affects: those
+that mention the term, or already link to it.
 """
 
 from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -14,21 +15,22 @@ from consultancy.signals import content_changed
 from glossary.autolink import mentions_of, relink
 from glossary.models import Term
 
+# Set by deletions_not_relinked() for its caller alone (this thread or task),
+# never process-wide: deletions elsewhere meanwhile still relink.
+_deletions_not_relinked = ContextVar("deletions_not_relinked", default=False)
+
 
 @receiver(post_save, sender=Term, dispatch_uid="glossary_term_saved")
 def term_saved(sender, instance, raw=False, **kwargs):
     if raw:  # loaddata: fixtures carry their own derived fields
         return
-    Term.objects.filter(pk=instance.pk).refresh_search_vectors()
-    rendered = relink(
-        Term.objects.filter(pk=instance.pk) | Term.objects.filter(mentions_of([instance]))
-    )
-    instance.body_html = rendered.get(instance.pk, instance.body_html)
+    relink(Term.objects.filter(mentions_of([instance])).exclude(pk=instance.pk))
 
 
 @receiver(post_delete, sender=Term, dispatch_uid="glossary_term_deleted")
 def term_deleted(sender, instance, **kwargs):
-    relink(Term.objects.filter(mentions_of([instance])))
+    if not _deletions_not_relinked.get():
+        relink(Term.objects.filter(mentions_of([instance])))
 
 
 @contextmanager
@@ -38,11 +40,11 @@ def deletions_not_relinked():
     A bulk delete of thousands of terms would rebuild the link index thousands
     of times: inside this block it does not, and the caller relinks once after.
     """
-    post_delete.disconnect(term_deleted, sender=Term, dispatch_uid="glossary_term_deleted")
+    token = _deletions_not_relinked.set(True)
     try:
         yield
     finally:
-        post_delete.connect(term_deleted, sender=Term, dispatch_uid="glossary_term_deleted")
+        _deletions_not_relinked.reset(token)
 
 
 @receiver(content_changed, sender=Term, dispatch_uid="glossary_terms_changed")

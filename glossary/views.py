@@ -2,10 +2,10 @@ from django.http import Http404
 from django.utils.functional import cached_property
 from taggit.models import Tag
 
-from consultancy import structured_data
 from consultancy.views import PublishedDetailView, PublishedListView
 from glossary.models import ALPHABET, Term
 from glossary.search import SearchPaginator, clean_query, search_terms
+from glossary.structured_data import defined_term_set
 
 # "#" cannot appear in a path, so the bucket for digits and symbols is "0-9".
 LETTER_IN_URL = {"#": "0-9"}
@@ -25,8 +25,6 @@ class TermListView(PublishedListView):
 
     model = Term
     paginate_by = 100
-    section_title = "Glossary"
-    section_url_name = "glossary:term_list"
 
     @cached_property
     def query(self):
@@ -92,11 +90,8 @@ class TermListView(PublishedListView):
         return crumbs
 
     def get_structured_data(self):
-        return [*super().get_structured_data(), structured_data.defined_term_set(self.request)]
+        return [*super().get_structured_data(), defined_term_set(self.request)]
 
 
 class TermDetailView(PublishedDetailView):
     model = Term
-    section_title = "Glossary"
-    section_url_name = "glossary:term_list"
-    describe = staticmethod(structured_data.defined_term)

@@ -4,3 +4,38 @@ from django.apps import AppConfig
 class ServicesConfig(AppConfig):
     name = "services"
     verbose_name = "Services and technologies"
+
+    def ready(self):
+        from consultancy import content_types
+        from services.models import Service, Technology
+        from services.sitemaps import ServiceSitemap, TechnologySitemap
+        from services.structured_data import service
+
+        content_types.register(
+            content_types.ContentKind(
+                model=Service,
+                detail_url_name="services:service_detail",
+                list_url_name="services:service_list",
+                section_title="Services",
+                title_field="title",
+                summary_field="summary",
+                lists=("technologies", "terms"),
+                sitemap=ServiceSitemap,
+                describe=service,
+            )
+        )
+        content_types.register(
+            content_types.ContentKind(
+                model=Technology,
+                detail_url_name="services:technology_detail",
+                list_url_name="services:technology_list",
+                section_title="Technologies",
+                title_field="name",
+                summary_field="summary",
+                lists=("services", "terms"),
+                sitemap=TechnologySitemap,
+                # A technology we work with is, to a client, a service we offer.
+                describe=service,
+            )
+        )
+        content_types.register_page("services:contact")

@@ -19,6 +19,7 @@ from services.models.enquiry import (
     URL_MAX_LENGTH,
     resolve_topic,
 )
+from services.text import printable
 
 # The consent text is stored with each enquiry exactly as shown, so changing
 # the wording here changes what later enquiries record, never earlier ones.
@@ -188,8 +189,7 @@ class EnquiryForm(forms.Form):
         return resolve_topic(self.cleaned_data.get("topic"))
 
     def clean_source(self):
-        source = "".join(c for c in self.cleaned_data.get("source", "") if c.isprintable())
-        return source[:URL_MAX_LENGTH]
+        return printable(self.cleaned_data.get("source", ""), URL_MAX_LENGTH)
 
     def clean_started(self):
         """Seconds the visitor took, or None when the timestamp is missing or forged."""

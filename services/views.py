@@ -3,42 +3,30 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from consultancy import structured_data
 from consultancy.views import PublishedDetailView, PublishedListView
-from services import enquiries
+from services import enquiries, spam
 from services.forms import EnquiryForm
 from services.models import Service, Technology
 
 
 class ServiceListView(PublishedListView):
     model = Service
-    section_title = "Services"
-    section_url_name = "services:service_list"
 
 
 class ServiceDetailView(PublishedDetailView):
     model = Service
-    section_title = "Services"
-    section_url_name = "services:service_list"
-    describe = staticmethod(structured_data.service)
 
 
 class TechnologyListView(PublishedListView):
     model = Technology
-    section_title = "Technologies"
-    section_url_name = "services:technology_list"
 
 
 class TechnologyDetailView(PublishedDetailView):
     model = Technology
-    section_title = "Technologies"
-    section_url_name = "services:technology_list"
-    # A technology we work with is, to a client, a service we offer.
-    describe = staticmethod(structured_data.service)
 
 
-# --- Contact form and enquiries ---------------------------------------------------
-# Never cached by a shared cache: both pages carry a CSRF token.
+# The contact form and its thank-you page are never cached by a shared cache:
+# both carry a CSRF token.
 
 
 @never_cache
@@ -51,7 +39,7 @@ def contact(request):
         )
         return render(request, "services/contact_form.html", {"form": EnquiryForm(initial=initial)})
 
-    submission = enquiries.start_submission(request)
+    submission = spam.start_submission(request)
     form = EnquiryForm(request.POST)
     if form.is_valid():
         enquiries.record_enquiry(form.cleaned_data, submission)

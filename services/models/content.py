@@ -36,9 +36,6 @@ class Technology(PublishableContent):
     )
 
     objects = TechnologyQuerySet.as_manager()
-    title_field = "name"
-    summary_field = "summary"
-    page_relations = ("services", "terms")
 
     class Meta(PublishableContent.Meta):
         ordering = ["name"]
@@ -77,9 +74,6 @@ class Service(PublishableContent):
     )
 
     objects = ServiceQuerySet.as_manager()
-    title_field = "title"
-    summary_field = "summary"
-    page_relations = ("technologies", "terms")
 
     class Meta(PublishableContent.Meta):
         ordering = ["order", "title"]

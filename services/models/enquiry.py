@@ -2,17 +2,17 @@
 An enquiry sent through the contact form: who wrote, what about, where they came
 from, and how sales are following it up.
 
-Nothing here sends mail or decides what is spam: that is services/enquiries.py.
+Nothing here sends mail or decides what is spam: services/enquiries.py records
+enquiries, services/spam.py judges them and services/notifications.py emails sales.
 """
 
-from datetime import timedelta
-
-from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, Max, Q
 from django.db.models.functions import Lower, TruncWeek
 from django.utils import timezone
+
+from consultancy import content_types
 
 NAME_MAX_LENGTH = 100
 EMAIL_MAX_LENGTH = 254
@@ -22,6 +22,8 @@ URL_MAX_LENGTH = 500
 UTM_MAX_LENGTH = 200
 USER_AGENT_MAX_LENGTH = 300
 ERROR_MAX_LENGTH = 1000
+# The campaign parameters a first touch records, by their field names.
+UTM_FIELDS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
 
 
 class TopicKind(models.TextChoices):
@@ -29,14 +31,6 @@ class TopicKind(models.TextChoices):
     TERM = "term", "Glossary term"
     SERVICE = "service", "Service"
     TECHNOLOGY = "technology", "Technology"
-
-
-# Which content model each kind of topic is, as (app label, model name).
-TOPIC_MODELS = {
-    TopicKind.TERM: ("glossary", "Term"),
-    TopicKind.SERVICE: ("services", "Service"),
-    TopicKind.TECHNOLOGY: ("services", "Technology"),
-}
 
 
 def resolve_topic(value):
@@ -47,8 +41,7 @@ def resolve_topic(value):
     kind, _, slug = str(value or "").partition(":")
     if kind not in TopicKind.values or not slug or len(slug) > 120:
         return None
-    model = apps.get_model(*TOPIC_MODELS[TopicKind(kind)])
-    return model.objects.published().filter(slug=slug).first()
+    return content_types.get(kind).model.objects.published().filter(slug=slug).first()
 
 
 class EnquiryStatus(models.TextChoices):
@@ -90,19 +83,15 @@ class EnquiryQuerySet(models.QuerySet):
         """With the topic and assignee that the admin list shows, in one query."""
         return self.select_related("term", "service", "technology", "assignee")
 
-    def leads_by_page(self, weeks, now=None):
+    def leads_by_page(self, since):
         """
-        Genuine enquiries of the last `weeks` weeks counted per source page and
+        Genuine enquiries received since `since` counted per source page and
         per week (Monday), in one grouped query: rows of page_url, week, count
         and the page's topic title.
         """
-        now = now or timezone.now()
-        this_monday = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
-        this_monday -= timedelta(days=this_monday.weekday())
-        start = this_monday - timedelta(weeks=weeks - 1)
         return (
             self.not_spam()
-            .filter(created_at__gte=start)
+            .filter(created_at__gte=since)
             .annotate(week=TruncWeek("created_at"))
             .values("page_url", "week")
             .annotate(count=Count("pk"), title=Max("topic_title"))
@@ -268,7 +257,3 @@ class Enquiry(models.Model):
             setattr(self, kind.value, item)
             self.topic_kind = kind
             self.topic_title = str(item)[:200]
-
-    @property
-    def is_spam(self):
-        return self.status == EnquiryStatus.SPAM

@@ -9,7 +9,7 @@ from taggit.models import Tag
 
 from consultancy.cache import (
     SEARCH_PAGE_SECONDS,
-    content_version,
+    bump_content_version,
     seconds_until_next_publication,
 )
 from consultancy.models import Status
@@ -162,9 +162,10 @@ def test_campaign_links_errors_and_forms_are_not_cached(client, term, path):
     assert fetch(client, path).get("X-Page-Cache") != "hit"
 
 
-def test_pages_expire_when_a_scheduled_item_goes_public(term):
-    make_term(published_at=timezone.now() + timedelta(seconds=90))
-    assert 80 <= seconds_until_next_publication(content_version()) <= 90
+@pytest.mark.parametrize("make_item", [make_term, make_service, make_technology])
+def test_pages_expire_when_a_scheduled_item_of_any_kind_goes_public(term, make_item):
+    make_item(published_at=timezone.now() + timedelta(seconds=90))
+    assert 80 <= seconds_until_next_publication(bump_content_version()) <= 90
 
 
 def test_deploy_check_warns_that_locmem_is_per_process(settings):

@@ -5,7 +5,8 @@ from django.utils import timezone
 
 from consultancy import queries
 from consultancy.models import Status
-from consultancy.queries import Param, PreparedRead, page_relations, public_item
+from consultancy.prepared import Param, PreparedRead
+from consultancy.queries import page_relations, public_item
 from glossary.models import Term
 from tests.factories import make_service, make_technology, make_term
 
@@ -63,8 +64,8 @@ def test_a_prepared_read_is_built_once_and_run_with_new_values():
         return Term.objects.filter(pk=Param("pk", Term._meta.pk)).only("name")
 
     read = PreparedRead(build)
-    assert [term.name for term in read.objects(pk=first.pk)] == ["First"]
-    assert [term.name for term in read.objects(pk=second.pk)] == ["Second"]
+    assert [term.name for term in read.instances(pk=first.pk)] == ["First"]
+    assert [term.name for term in read.instances(pk=second.pk)] == ["Second"]
     assert read.rows(pk=second.pk) == [(second.pk, "Second")]
     assert len(builds) == 1
 

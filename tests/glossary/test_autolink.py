@@ -135,6 +135,6 @@ def test_saving_one_term_reads_only_the_terms_its_text_could_name():
     for n in range(30):
         make_term(name=f"Unrelated Idea {n}")
     transformer = make_term(name="Transformer")
-    index = build_index(["Transformers are everywhere."])
+    index = build_index(Term.objects.published(), ["Transformers are everywhere."])
     assert index.match_at(list(WORD.finditer("transformers")), 0)[0].pk == transformer.pk
     assert len(index) <= 4  # "transformer" and its plural, nothing else

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from consultancy.models import Status
 from services import forms as contact_forms
-from services.enquiries import FIRST_TOUCH_SESSION_KEY
+from services.middleware import FIRST_TOUCH_SESSION_KEY
 from services.models import Enquiry, EnquiryStatus, NotificationStatus, TopicKind
 from tests.factories import make_service, make_technology, make_term
 from tests.helpers import h1_count

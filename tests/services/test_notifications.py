@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from services import enquiries
+from services import notifications, tasks
 from services.models import Enquiry, EnquiryStatus, NotificationStatus
 from services.tasks import notify_sales
 from tests.factories import make_term
@@ -85,7 +85,7 @@ def test_the_form_refuses_a_name_that_would_inject_email_headers(client, enquiry
 def test_headers_cannot_be_injected_even_past_the_form(make_enquiry, name):
     """Belt and braces: an enquiry stored some other way still yields safe headers."""
     enquiry = make_enquiry(name=name, email="eve@example.com", topic_title="A\r\nBcc: x@y.z")
-    message = enquiries.build_notification(enquiry, "http://testserver").message()
+    message = notifications.build_notification(enquiry, "http://testserver").message()
 
     headers = message.as_string().split("\n\n", 1)[0]
     assert "\nBcc:" not in headers
@@ -153,7 +153,7 @@ def test_failed_attempt_is_retried_later_with_backoff_on_a_deferring_backend(
 
     with (
         django_capture_on_commit_callbacks(execute=True),
-        pytest.raises(enquiries.NotificationFailed),
+        pytest.raises(notifications.NotificationFailed),
     ):
         notify_sales.call(enquiry.pk, attempt=1, site_url="https://example.com")
 
@@ -182,14 +182,14 @@ def test_retries_stop_after_the_last_attempt(
     enquiry = make_enquiry(notification_attempts=1, notification_status="failed")
     with (
         django_capture_on_commit_callbacks(execute=True),
-        pytest.raises(enquiries.NotificationFailed),
+        pytest.raises(notifications.NotificationFailed),
     ):
         notify_sales.call(enquiry.pk, attempt=2)
     assert not DBTaskResult.objects.exists()
 
 
 def test_retry_delays_grow_and_are_capped():
-    delays = [enquiries.retry_delay(attempt) for attempt in range(1, 8)]
+    delays = [tasks.retry_delay(attempt) for attempt in range(1, 8)]
     assert delays[:4] == [timedelta(minutes=m) for m in (1, 5, 25, 125)]
     assert delays == sorted(delays)
     assert max(delays) == timedelta(hours=6)
@@ -210,24 +210,24 @@ def test_the_database_backend_queues_the_email_for_the_worker(send_enquiry, sett
 
 def test_a_stale_or_duplicate_attempt_sends_nothing(make_enquiry):
     enquiry = make_enquiry()
-    assert enquiries.send_notification(enquiry.pk, attempt=1)
+    assert notifications.send_notification(enquiry.pk, attempt=1)
     # The same attempt again (a duplicate task), or an old retry after a resend.
-    assert not enquiries.send_notification(enquiry.pk, attempt=1)
+    assert not notifications.send_notification(enquiry.pk, attempt=1)
     assert len(mail.outbox) == 1
 
 
 def test_spam_and_deleted_enquiries_are_never_notified(make_enquiry):
     spam = make_enquiry(status=EnquiryStatus.SPAM)
-    assert not enquiries.send_notification(spam.pk, attempt=1)
-    assert not enquiries.send_notification(999999, attempt=1)
+    assert not notifications.send_notification(spam.pk, attempt=1)
+    assert not notifications.send_notification(999999, attempt=1)
     assert not mail.outbox
 
 
 def test_no_recipients_configured_is_a_recorded_failure(make_enquiry, settings):
     settings.ENQUIRY_NOTIFY_EMAILS = []
     enquiry = make_enquiry()
-    with pytest.raises(enquiries.NotificationFailed):
-        enquiries.send_notification(enquiry.pk, attempt=1)
+    with pytest.raises(notifications.NotificationFailed):
+        notifications.send_notification(enquiry.pk, attempt=1)
     enquiry.refresh_from_db()
     assert enquiry.notification_status == NotificationStatus.FAILED
     assert "ENQUIRY_NOTIFY_EMAILS is empty" in enquiry.notification_last_error

@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from services.enquiries import hash_ip
+from services.spam import hash_ip
 from services.forms import sign_timestamp
 from services.models import Enquiry, EnquiryStatus, NotificationStatus, SpamReason
 

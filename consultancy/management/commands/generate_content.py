@@ -26,11 +26,11 @@ content are skipped. Tags are shared with real content: existing ones are
 reused and none are deleted.
 
 Fast: rows go in with bulk_create in batches inside one transaction, so no
-save() runs and no signal fires; the work that saving a real item does is then
-done once for everything: the index letter and Markdown of services and
-technologies while building the rows, then the terms' auto-linked HTML
-(glossary.autolink.relink, in batches, also for existing terms whose text may
-mention a new name) and their search vectors (one UPDATE, PostgreSQL only). On
+save() runs and no signal fires. Each row is prepared by the model's own
+derive_fields(), as save() prepares it (index letter, link key, search vector,
+rendered Markdown), except the terms' bodies: their links need every term's
+primary key, so they are rendered afterwards by glossary.autolink.relink (in
+batches, also for existing terms whose text may mention a new name). On
 PostgreSQL the tables are then vacuumed and analysed, as after any bulk load,
 and finally every cached page is made stale. --replace deletes with the
 per-term relinking of glossary.signals held back, for the same reason.
@@ -56,16 +56,22 @@ from consultancy.corpus.plan import (
     TECHNOLOGIES_PER_TERM,
     plan_corpus,
 )
-from consultancy.markdown import render_markdown
 from consultancy.models import Status
 from consultancy.progress import Progress
 from glossary.autolink import relink
-from glossary.models import Term, index_letter
-from glossary.phrases import phrase_key
+from glossary.models import Term
 from glossary.signals import deletions_not_relinked
 from services.models import Service, Technology
 
 BATCH_SIZE = 1000
+
+
+def derived(obj, **options):
+    """`obj` with the fields that save() would derive (see derive_fields)."""
+    obj.derive_fields(**options)
+    return obj
+
+
 # relink() reads the whole link index once per call: a few calls, not one per batch.
 RELINK_CHUNK = 2500
 
@@ -182,22 +188,11 @@ class Command(BaseCommand):
             }
 
         technologies = Technology.objects.bulk_create(
-            Technology(
-                name=item.name,
-                summary=item.summary,
-                body_html=render_markdown(item.body),
-                **common(item),
-            )
+            derived(Technology(name=item.name, summary=item.summary, **common(item)))
             for item in corpus.technologies
         )
         services = Service.objects.bulk_create(
-            Service(
-                title=item.name,
-                summary=item.summary,
-                order=100 + n,
-                body_html=render_markdown(item.body),
-                **common(item),
-            )
+            derived(Service(title=item.name, summary=item.summary, order=100 + n, **common(item)))
             for n, item in enumerate(corpus.services)
         )
         Service.technologies.through.objects.bulk_create(
@@ -211,13 +206,14 @@ class Command(BaseCommand):
         for batch in itertools.batched(corpus.terms, BATCH_SIZE):
             terms += Term.objects.bulk_create(
                 # body_html is rendered by relink() below, with the auto-links.
-                Term(
-                    name=item.name,
-                    abbreviation=item.abbreviation,
-                    short_definition=item.summary,
-                    letter=index_letter(item.name),
-                    link_key=phrase_key(item.name),
-                    **common(item),
+                derived(
+                    Term(
+                        name=item.name,
+                        abbreviation=item.abbreviation,
+                        short_definition=item.summary,
+                        **common(item),
+                    ),
+                    render_body=False,
                 )
                 for item in batch
             )
@@ -227,20 +223,13 @@ class Command(BaseCommand):
         self.write_relations(corpus, terms, services, technologies)
         self.write_tags(corpus, terms, services, technologies)
 
-        # Links before search vectors: each is a full UPDATE of every new term,
-        # and while search_vector is still empty the first one need not touch
-        # its GIN index. Existing terms are relinked too: their text may
-        # mention a generated name, which saving terms one by one would link.
+        # Existing terms are relinked too: their text may mention a generated
+        # name, which saving terms one by one would link.
         pks = list(Term.objects.order_by("pk").values_list("pk", flat=True))
         bar = self.progress("auto-links", len(pks))
         for chunk in itertools.batched(pks, RELINK_CHUNK):
             relink(Term.objects.filter(pk__in=chunk))
             bar.advance(len(chunk))
-        bar.finish()
-
-        bar = self.progress("search vectors", 1)
-        Term.objects.filter(slug__startswith=SLUG_PREFIX).refresh_search_vectors()
-        bar.advance(1)
         bar.finish()
 
     def write_relations(self, corpus, terms, services, technologies):

@@ -1,8 +1,9 @@
 """
 Refresh what depends on items that were scheduled and have now gone public.
 
-A term, service or technology with a future publication date becomes visible
-by itself when the date passes, and cached pages expire at that moment. Links
+An item of any registered kind of content (consultancy.content_types) with a
+future publication date becomes visible by itself when the date passes, and
+cached pages expire at that moment. Links
 to it from other terms' In Depth text, though, are stored HTML written when
 content is saved. Run this every few minutes (cron or a systemd timer):
 
@@ -18,9 +19,8 @@ from datetime import timedelta
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from consultancy import content_types
 from consultancy.signals import content_changed
-from glossary.models import Term
-from services.models import Service, Technology
 
 
 class Command(BaseCommand):
@@ -38,7 +38,7 @@ class Command(BaseCommand):
         if minutes <= 0:
             raise CommandError("--minutes must be a positive number of minutes.")
         since = timezone.now() - timedelta(minutes=minutes)
-        for model in (Term, Service, Technology):
+        for model in (kind.model for kind in content_types.kinds()):
             pks = list(
                 model.objects.published()
                 .filter(published_at__gt=since)

@@ -13,8 +13,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_email
 
-from services import enquiries
 from services.models import Enquiry
+from services.retention import personal_data
 
 
 class Command(BaseCommand):
@@ -37,7 +37,7 @@ class Command(BaseCommand):
         self.stdout.write("[", ending="")
         for enquiry in queryset.iterator(chunk_size=200):
             separator = "," if count else ""
-            data = json.dumps(enquiries.personal_data(enquiry), ensure_ascii=False, indent=2)
+            data = json.dumps(personal_data(enquiry), ensure_ascii=False, indent=2)
             self.stdout.write(f"{separator}\n{data}", ending="")
             count += 1
         self.stdout.write("\n]" if count else "]")

@@ -14,7 +14,7 @@ from datetime import timedelta
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from services import enquiries
+from services.retention import purge
 
 
 class Command(BaseCommand):
@@ -44,7 +44,7 @@ class Command(BaseCommand):
         if batch_size <= 0:
             raise CommandError("--batch-size must be a positive number.")
         before = timezone.now() - timedelta(days=older_than)
-        count = enquiries.purge(before, spam_only=spam_only, batch_size=batch_size, dry_run=dry_run)
+        count = purge(before, spam_only=spam_only, batch_size=batch_size, dry_run=dry_run)
         kind = "spam enquiries" if spam_only else "enquiries"
         if count == 1:
             kind = kind.replace("enquiries", "enquiry")

@@ -1,89 +1,24 @@
-from django.contrib import admin
+"""
+The admin of enquiries, for sales.
 
-from consultancy.admin import (
-    PUBLISHING_FIELDSET,
-    SEO_FIELDSET,
-    PublishableAdmin,
-    count_column,
-)
-from services.models import Service, Technology
+Only superusers and the Sales group (data migration services 0003) have
+permissions on Enquiry, so Editors get a 403 and do not see it in the index.
+"""
 
+import io
 
-@admin.register(Service)
-class ServiceAdmin(PublishableAdmin):
-    list_display = [
-        "title",
-        "order",
-        "status",
-        "is_live",
-        "published_at",
-        "updated_at",
-        "technology_count",
-        "term_count",
-        "tag_list",
-    ]
-    list_editable = ["order"]
-    search_fields = ["title", "summary"]
-    prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["technologies"]
-    fieldsets = [
-        ("Definition", {"fields": ["title", "slug", "summary", "order"]}),
-        ("In Depth", {"fields": ["body"]}),
-        ("Relations", {"fields": ["technologies", "tags"]}),
-        SEO_FIELDSET,
-        PUBLISHING_FIELDSET,
-    ]
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.timesince import timesince
+from django.utils.translation import ngettext
 
-    technology_count = count_column("technology_count", "technologies")
-
-    term_count = count_column("term_count", "glossary terms")
-
-
-@admin.register(Technology)
-class TechnologyAdmin(PublishableAdmin):
-    list_display = [
-        "name",
-        "status",
-        "is_live",
-        "published_at",
-        "updated_at",
-        "service_count",
-        "term_count",
-        "tag_list",
-    ]
-    search_fields = ["name", "summary"]
-    prepopulated_fields = {"slug": ["name"]}
-    fieldsets = [
-        ("Definition", {"fields": ["name", "slug", "summary"]}),
-        ("In Depth", {"fields": ["body"]}),
-        ("Relations", {"fields": ["tags"]}),
-        SEO_FIELDSET,
-        PUBLISHING_FIELDSET,
-    ]
-
-    service_count = count_column("service_count", "services")
-
-    term_count = count_column("term_count", "glossary terms")
-
-
-# --- Enquiries (sales) -------------------------------------------------------------
-# Only superusers and the Sales group (data migration services 0003) have
-# permissions on Enquiry, so Editors get a 403 and do not see it in the index.
-
-import io  # noqa: E402
-
-from django.contrib import messages  # noqa: E402
-from django.core.exceptions import PermissionDenied  # noqa: E402
-from django.http import HttpResponse  # noqa: E402
-from django.template.response import TemplateResponse  # noqa: E402
-from django.urls import path  # noqa: E402
-from django.utils import timezone  # noqa: E402
-from django.utils.html import format_html  # noqa: E402
-from django.utils.timesince import timesince  # noqa: E402
-from django.utils.translation import ngettext  # noqa: E402
-
-from services import enquiries  # noqa: E402
-from services.models import Enquiry, NotificationStatus  # noqa: E402
+from services import enquiries, exports, reports
+from services.models import Enquiry, NotificationStatus
 
 LEADS_DEFAULT_WEEKS = 8
 LEADS_MAX_WEEKS = 52
@@ -243,7 +178,7 @@ class EnquiryAdmin(admin.ModelAdmin):
     @admin.action(description="Export selected enquiries as CSV", permissions=["view"])
     def export_csv(self, request, queryset):
         out = io.StringIO()
-        enquiries.write_csv(queryset, out)
+        exports.write_csv(queryset, out)
         response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
         stamp = timezone.localtime().strftime("%Y-%m-%d")
         response["Content-Disposition"] = f'attachment; filename="enquiries-{stamp}.csv"'
@@ -272,8 +207,8 @@ class EnquiryAdmin(admin.ModelAdmin):
             "title": "Leads by page",
             "weeks": weeks,
             "week_choices": [4, 8, 13, 26, 52],
-            "report": enquiries.leads_by_page(weeks),
-            "chart_width": enquiries.CHART_WIDTH,
-            "chart_height": enquiries.CHART_HEIGHT,
+            "report": reports.leads_by_page(weeks),
+            "chart_width": reports.CHART_WIDTH,
+            "chart_height": reports.CHART_HEIGHT,
         }
         return TemplateResponse(request, "admin/services/enquiry/leads_by_page.html", context)

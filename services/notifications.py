@@ -1,0 +1,130 @@
+"""
+The email to sales about an enquiry (and the visitor's optional receipt):
+building it, and sending it exactly once per attempt. Queuing and retries are
+services/tasks.py.
+"""
+
+import logging
+from email.headerregistry import Address
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from services.models import Enquiry, NotificationStatus
+from services.models.enquiry import ERROR_MAX_LENGTH
+from services.text import one_line
+
+logger = logging.getLogger(__name__)
+
+SUBJECT_MAX_LENGTH = 150
+
+
+class NotificationFailed(Exception):
+    """The email to sales could not be sent; the enquiry records why."""
+
+
+def absolute(site_url, path):
+    return f"{site_url.rstrip('/')}{path}" if path.startswith("/") else path
+
+
+def notification_subject(enquiry):
+    about = enquiry.topic_title or "general enquiry"
+    subject = f"[{settings.SITE_NAME}] Enquiry from {enquiry.name} ({about})"
+    return one_line(subject)[:SUBJECT_MAX_LENGTH]
+
+
+def reply_address(enquiry):
+    """The visitor as a Reply-To address, their name properly quoted."""
+    try:
+        return str(Address(display_name=one_line(enquiry.name), addr_spec=enquiry.email))
+    except (ValueError, IndexError):
+        return enquiry.email
+
+
+def build_notification(enquiry, site_url=""):
+    """The plain-text email to sales: HTML in a message arrives as inert text."""
+    site_url = site_url or settings.ENQUIRY_SITE_URL
+    admin_path = reverse("admin:services_enquiry_change", args=[enquiry.pk])
+    topic = enquiry.topic
+    context = {
+        "enquiry": enquiry,
+        "site_name": settings.SITE_NAME,
+        "received": timezone.localtime(enquiry.created_at),
+        "topic_url": absolute(site_url, topic.get_absolute_url()) if topic else "",
+        "page_url": absolute(site_url, enquiry.page_url) if enquiry.page_url else "",
+        "landing_page": (absolute(site_url, enquiry.landing_page) if enquiry.landing_page else ""),
+        "admin_url": absolute(site_url, admin_path),
+    }
+    return EmailMessage(
+        subject=notification_subject(enquiry),
+        body=render_to_string("services/email/enquiry_notification.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=list(settings.ENQUIRY_NOTIFY_EMAILS),
+        reply_to=[reply_address(enquiry)],
+    )
+
+
+def build_acknowledgement(enquiry):
+    """The short receipt to the visitor (ENQUIRY_SEND_ACKNOWLEDGEMENT)."""
+    context = {"enquiry": enquiry, "site_name": settings.SITE_NAME}
+    return EmailMessage(
+        subject=one_line(f"We have your enquiry – {settings.SITE_NAME}"),
+        body=render_to_string("services/email/enquiry_acknowledgement.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[enquiry.email],
+        reply_to=list(settings.ENQUIRY_NOTIFY_EMAILS[:1]),
+    )
+
+
+def describe_error(error):
+    return f"{type(error).__name__}: {error}"[:ERROR_MAX_LENGTH]
+
+
+def send_notification(enquiry_id, attempt=1, site_url=""):
+    """
+    Email sales about one enquiry: attempt number `attempt`. Returns False when
+    there is nothing to do (deleted, spam, already sent, or another attempt got
+    there first), True once sent; raises NotificationFailed after recording the
+    error on the enquiry.
+    """
+    # Claiming the attempt number in one UPDATE makes a retry, a resend and a
+    # duplicate task safe to run at the same time: only one of them sends.
+    claimed = (
+        Enquiry.objects.filter(
+            pk=enquiry_id,
+            notification_attempts=attempt - 1,
+            notification_status__in=[NotificationStatus.PENDING, NotificationStatus.FAILED],
+        )
+        .not_spam()
+        .update(notification_attempts=attempt)
+    )
+    if not claimed:
+        return False
+    enquiry = Enquiry.objects.for_changelist().get(pk=enquiry_id)
+    try:
+        if not settings.ENQUIRY_NOTIFY_EMAILS:
+            raise NotificationFailed("ENQUIRY_NOTIFY_EMAILS is empty: nobody to notify.")
+        build_notification(enquiry, site_url).send()
+    except Exception as error:
+        Enquiry.objects.filter(pk=enquiry_id).update(
+            notification_status=NotificationStatus.FAILED,
+            notification_last_error=describe_error(error),
+        )
+        raise NotificationFailed(describe_error(error)) from error
+
+    first_time = enquiry.notified_at is None
+    Enquiry.objects.filter(pk=enquiry_id).update(
+        notification_status=NotificationStatus.SENT,
+        notification_last_error="",
+        notified_at=timezone.now(),
+    )
+    if first_time and settings.ENQUIRY_SEND_ACKNOWLEDGEMENT:
+        try:
+            build_acknowledgement(enquiry).send()
+        except Exception:
+            # Sales have it, which is what matters; the visitor saw the thank-you page.
+            logger.exception("Acknowledgement for enquiry %s not sent", enquiry_id)
+    return True
