@@ -43,14 +43,17 @@ class TermAdmin(PublishableAdmin):
     autocomplete_fields = ["related_terms", "services", "technologies"]
     fieldsets = [
         ("Definition", {"fields": ["name", "abbreviation", "slug", "short_definition"]}),
-        ("In Depth", {"fields": ["body"]}),
+        ("In Depth", {"fields": ["body", "auto_link"]}),
         ("Relations", {"fields": ["related_terms", "services", "technologies", "tags"]}),
         (
             "Call to action",
             {
                 "classes": ["collapse"],
                 "fields": ["cta_heading", "cta_text"],
-                "description": 'Blank fields give "Need Help With <name>?" and the standard line.',
+                "description": (
+                    'Blank fields give "Need Help With" and the term\'s name, and the standard '
+                    "line."
+                ),
             },
         ),
         SEO_FIELDSET,

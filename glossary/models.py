@@ -131,7 +131,11 @@ class Term(PublishableContent):
         "call-to-action heading",
         max_length=120,
         blank=True,
-        help_text='Leave blank for "Need Help With <name>?".',
+        # No angle brackets: the admin shows help text as HTML.
+        help_text=(
+            'Leave blank for "Need Help With" and the term\'s name, '
+            'e.g. "Need Help With Foundation Model?".'
+        ),
     )
     cta_text = models.CharField(
         "call-to-action text",
@@ -173,12 +177,18 @@ class Term(PublishableContent):
             else set()
         )
 
-    def derive_fields(self, *, render_body=True):
+    def derive_fields(self, *, render_body=True, search_vector=True):
+        """
+        Also the index letter, the link key and (on PostgreSQL) the search
+        vector. A bulk load that updates many vectors at once afterwards
+        (TermQuerySet.refresh_search_vectors) passes search_vector=False.
+        """
         self.letter = index_letter(self.name)
         self.link_key = phrase_key(self.name)
         # Computed by the database in the same INSERT or UPDATE that writes the
         # text (from the new values, not the row's old columns).
-        if connections[router.db_for_write(Term, instance=self)].vendor == "postgresql":
+        on_postgresql = connections[router.db_for_write(Term, instance=self)].vendor == "postgresql"
+        if search_vector and on_postgresql:
             self.search_vector = weighted_search_vector(
                 *(Value(value) for value in (self.name, self.abbreviation)),
                 Value(self.short_definition),

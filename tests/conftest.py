@@ -2,6 +2,8 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.core.cache import cache
 
+from tests.factories import make_service, make_technology, make_term
+
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
@@ -115,28 +117,11 @@ def send_enquiry(client, enquiry_form_data, django_capture_on_commit_callbacks):
 
 
 @pytest.fixture
-def make_enquiry(db):
-    """Builds a stored enquiry directly, for admin and command tests."""
-    import itertools
-
-    from services.models import Enquiry
-
-    numbers = itertools.count(1)
-
-    def build(**overrides):
-        n = next(numbers)
-        values = {
-            "name": f"Visitor {n}",
-            "email": f"visitor{n}@example.com",
-            "message": f"Message number {n}.",
-            "consent_text": "I agree.",
-        }
-        topic = overrides.pop("topic", None)
-        values.update(overrides)
-        enquiry = Enquiry(**values)
-        if topic is not None:
-            enquiry.topic = topic
-        enquiry.save()
-        return enquiry
-
-    return build
+def site(db):
+    """A published term linked to a service and a technology: one page of each kind."""
+    term = make_term(name="Foundation Model", slug="foundation-model")
+    service = make_service(slug="cloud-ai-modernisation")
+    technology = make_technology(slug="openai-integration")
+    term.services.add(service)
+    term.technologies.add(technology)
+    return term, service, technology

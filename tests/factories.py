@@ -4,7 +4,7 @@ import itertools
 
 from consultancy.models import Status
 from glossary.models import Term
-from services.models import Service, Technology
+from services.models import Enquiry, Service, Technology
 
 _numbers = itertools.count(1)
 
@@ -50,3 +50,21 @@ def make_technology(**overrides):
     }
     values.update(overrides)
     return Technology.objects.create(**values)
+
+
+def make_enquiry(**overrides):
+    """A stored enquiry, as the contact form would record it (topic: a term, service…)."""
+    n = next(_numbers)
+    values = {
+        "name": f"Visitor {n}",
+        "email": f"visitor{n}@example.com",
+        "message": f"Message number {n}.",
+        "consent_text": "I agree.",
+    }
+    topic = overrides.pop("topic", None)
+    values.update(overrides)
+    enquiry = Enquiry(**values)
+    if topic is not None:
+        enquiry.topic = topic
+    enquiry.save()
+    return enquiry

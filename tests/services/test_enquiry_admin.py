@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from services.models import Enquiry, EnquiryStatus, NotificationStatus, SpamReason
-from tests.factories import make_service, make_technology, make_term
+from tests.factories import make_enquiry, make_service, make_technology, make_term
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("enquiry_settings")]
 
@@ -51,22 +51,22 @@ def test_sales_group_may_view_and_change_enquiries_and_editors_nothing():
 
 
 @pytest.mark.parametrize("url", [CHANGELIST, REPORT])
-def test_sales_can_open_the_changelist_and_the_report(sales_client, make_enquiry, url):
+def test_sales_can_open_the_changelist_and_the_report(sales_client, url):
     make_enquiry()
     assert sales_client.get(url).status_code == 200
 
 
-def test_sales_can_open_an_enquiry(sales_client, make_enquiry):
+def test_sales_can_open_an_enquiry(sales_client):
     assert sales_client.get(change_url(make_enquiry())).status_code == 200
 
 
 @pytest.mark.parametrize("url", [CHANGELIST, REPORT])
-def test_editors_are_refused(editor_client, make_enquiry, url):
+def test_editors_are_refused(editor_client, url):
     make_enquiry()
     assert editor_client.get(url).status_code == 403
 
 
-def test_editors_cannot_open_an_enquiry_nor_see_it_in_the_index(editor_client, make_enquiry):
+def test_editors_cannot_open_an_enquiry_nor_see_it_in_the_index(editor_client):
     assert editor_client.get(change_url(make_enquiry())).status_code == 403
     assert "Enquiries" not in editor_client.get(reverse("admin:index")).content.decode()
 
@@ -78,7 +78,7 @@ def test_anonymous_visitors_are_sent_to_the_login_page(client, url):
     assert response.url.startswith(reverse("admin:login"))
 
 
-def test_nobody_adds_or_deletes_enquiries_by_hand(sales_client, admin_client, make_enquiry):
+def test_nobody_adds_or_deletes_enquiries_by_hand(sales_client, admin_client):
     enquiry = make_enquiry()
     add_url = reverse("admin:services_enquiry_add")
     assert sales_client.get(add_url).status_code == 403
@@ -92,7 +92,7 @@ def test_nobody_adds_or_deletes_enquiries_by_hand(sales_client, admin_client, ma
     assert "delete_selected" not in actions
 
 
-def test_superusers_see_enquiries(admin_client, make_enquiry):
+def test_superusers_see_enquiries(admin_client):
     make_enquiry()
     assert admin_client.get(CHANGELIST).status_code == 200
 
@@ -100,20 +100,20 @@ def test_superusers_see_enquiries(admin_client, make_enquiry):
 # --- The changelist ----------------------------------------------------------------
 
 
-def make_varied_enquiries(make_enquiry, count):
+def make_varied_enquiries(count):
     """`count` enquiries about terms, services, technologies and nothing, one assigned."""
     term, service, technology = make_term(), make_service(), make_technology()
     topics = [term, service, technology, None]
     return [make_enquiry(topic=topics[n % 4]) for n in range(count)]
 
 
-def test_changelist_queries_do_not_grow_with_rows(sales_client, make_enquiry, sales):
+def test_changelist_queries_do_not_grow_with_rows(sales_client, sales):
     """Guards against N+1: 40 enquiries cost what 4 cost, and at most 12 queries."""
-    make_varied_enquiries(make_enquiry, 4)
+    make_varied_enquiries(4)
     Enquiry.objects.update(assignee=sales)
     with CaptureQueriesContext(connection) as few:
         sales_client.get(CHANGELIST)
-    make_varied_enquiries(make_enquiry, 36)
+    make_varied_enquiries(36)
     Enquiry.objects.update(assignee=sales)
     with CaptureQueriesContext(connection) as many:
         response = sales_client.get(CHANGELIST)
@@ -122,7 +122,7 @@ def test_changelist_queries_do_not_grow_with_rows(sales_client, make_enquiry, sa
     assert len(many) <= 12
 
 
-def test_changelist_shows_the_columns_sales_need(sales_client, make_enquiry):
+def test_changelist_shows_the_columns_sales_need(sales_client):
     term = make_term(name="Foundation Model")
     make_enquiry(name="Ada", email="ada@example.com", company="Engines", topic=term)
     content = sales_client.get(CHANGELIST).content.decode()
@@ -132,7 +132,7 @@ def test_changelist_shows_the_columns_sales_need(sales_client, make_enquiry):
     assert 'href="' + REPORT + '"' in content
 
 
-def test_topic_title_remains_when_the_page_is_deleted(sales_client, make_enquiry):
+def test_topic_title_remains_when_the_page_is_deleted(sales_client):
     term = make_term(name="Gone Term")
     enquiry = make_enquiry(topic=term)
     term.delete()
@@ -146,7 +146,7 @@ def test_topic_title_remains_when_the_page_is_deleted(sales_client, make_enquiry
     ("query", "expected"),
     [("status__exact=spam", {"spam"}), ("topic_kind__exact=service", {"service"})],
 )
-def test_changelist_filters(sales_client, make_enquiry, query, expected):
+def test_changelist_filters(sales_client, query, expected):
     make_enquiry(topic=make_service())
     make_enquiry(status=EnquiryStatus.SPAM)
     make_enquiry(topic=make_term())
@@ -157,7 +157,7 @@ def test_changelist_filters(sales_client, make_enquiry, query, expected):
     assert values == expected
 
 
-def test_changelist_filters_by_date(sales_client, make_enquiry):
+def test_changelist_filters_by_date(sales_client):
     old = make_enquiry(created_at=timezone.now() - timedelta(days=40))
     new = make_enquiry()
     cl = sales_client.get(CHANGELIST).context["cl"]
@@ -170,7 +170,7 @@ def test_changelist_filters_by_date(sales_client, make_enquiry):
 
 
 @pytest.mark.parametrize("search", ["lovelace", "ENGINES", "ada@example", "tokenizer"])
-def test_changelist_search(sales_client, make_enquiry, search):
+def test_changelist_search(sales_client, search):
     match = make_enquiry(
         name="Ada Lovelace",
         email="ada@example.com",
@@ -182,7 +182,7 @@ def test_changelist_search(sales_client, make_enquiry, search):
     assert [row.pk for row in response.context["cl"].result_list] == [match.pk]
 
 
-def test_newest_enquiries_come_first(make_enquiry):
+def test_newest_enquiries_come_first():
     older = make_enquiry(created_at=timezone.now() - timedelta(days=1))
     newer = make_enquiry()
     assert list(Enquiry.objects.all()) == [newer, older]
@@ -191,7 +191,7 @@ def test_newest_enquiries_come_first(make_enquiry):
 # --- The change page ---------------------------------------------------------------
 
 
-def test_visitor_data_is_read_only_and_follow_up_is_editable(sales_client, make_enquiry, sales):
+def test_visitor_data_is_read_only_and_follow_up_is_editable(sales_client, sales):
     enquiry = make_enquiry(name="Ada", message="Original message")
     response = sales_client.get(change_url(enquiry))
     form_fields = set(response.context["adminform"].form.fields)
@@ -216,7 +216,7 @@ def test_visitor_data_is_read_only_and_follow_up_is_editable(sales_client, make_
     assert (enquiry.name, enquiry.message) == ("Ada", "Original message")
 
 
-def test_html_sent_by_a_visitor_is_shown_escaped_in_the_admin(sales_client, make_enquiry):
+def test_html_sent_by_a_visitor_is_shown_escaped_in_the_admin(sales_client):
     script = '<script>alert("x")</script>'
     enquiry = make_enquiry(name=script, company=script, message=script)
     for url in (CHANGELIST, change_url(enquiry)):
@@ -225,7 +225,7 @@ def test_html_sent_by_a_visitor_is_shown_escaped_in_the_admin(sales_client, make
         assert "&lt;script&gt;" in content
 
 
-def test_assignee_choices_are_active_staff_only(sales_client, make_enquiry, sales):
+def test_assignee_choices_are_active_staff_only(sales_client, sales):
     from django.contrib.auth.models import User
 
     User.objects.create_user("visitor", "v@example.com", "pw")
@@ -237,7 +237,7 @@ def test_assignee_choices_are_active_staff_only(sales_client, make_enquiry, sale
 # --- Actions -----------------------------------------------------------------------
 
 
-def test_mark_contacted(sales_client, make_enquiry):
+def test_mark_contacted(sales_client):
     fresh, won = make_enquiry(), make_enquiry(status=EnquiryStatus.WON)
     response = run_action(sales_client, "mark_contacted", [fresh, won])
     assert response.status_code == 302
@@ -246,7 +246,7 @@ def test_mark_contacted(sales_client, make_enquiry):
     assert (fresh.status, won.status) == (EnquiryStatus.CONTACTED, EnquiryStatus.WON)
 
 
-def test_mark_spam_quarantines_and_cancels_the_notification(sales_client, make_enquiry):
+def test_mark_spam_quarantines_and_cancels_the_notification(sales_client):
     enquiry = make_enquiry()
     run_action(sales_client, "mark_spam", [enquiry])
     enquiry.refresh_from_db()
@@ -255,7 +255,7 @@ def test_mark_spam_quarantines_and_cancels_the_notification(sales_client, make_e
 
 
 def test_not_spam_restores_and_notifies_sales_once(
-    sales_client, make_enquiry, django_capture_on_commit_callbacks
+    sales_client, django_capture_on_commit_callbacks
 ):
     never_notified = make_enquiry(
         status=EnquiryStatus.SPAM,
@@ -284,7 +284,7 @@ def test_not_spam_restores_and_notifies_sales_once(
     assert never_notified.name in mail.outbox[0].subject
 
 
-def test_resend_skips_spam(sales_client, make_enquiry, django_capture_on_commit_callbacks):
+def test_resend_skips_spam(sales_client, django_capture_on_commit_callbacks):
     spam = make_enquiry(status=EnquiryStatus.SPAM, notification_status="not_needed")
     response = run_action(
         sales_client, "resend_notification", [spam], capture=django_capture_on_commit_callbacks
@@ -293,7 +293,7 @@ def test_resend_skips_spam(sales_client, make_enquiry, django_capture_on_commit_
     assert response.status_code == 302
 
 
-def test_csv_export_has_every_column_and_defuses_formulas(sales_client, make_enquiry):
+def test_csv_export_has_every_column_and_defuses_formulas(sales_client):
     term = make_term(name="Foundation Model")
     dangerous = make_enquiry(
         name='=HYPERLINK("http://evil.example")',
@@ -327,7 +327,7 @@ def test_csv_export_has_every_column_and_defuses_formulas(sales_client, make_enq
     assert rows[0]["email"] == "grace@example.com"
 
 
-def test_editors_cannot_run_actions(editor_client, make_enquiry):
+def test_editors_cannot_run_actions(editor_client):
     enquiry = make_enquiry()
     response = run_action(editor_client, "export_csv", [enquiry])
     assert response.status_code == 403
@@ -336,7 +336,7 @@ def test_editors_cannot_run_actions(editor_client, make_enquiry):
 # --- Leads by page -----------------------------------------------------------------
 
 
-def test_leads_by_page_counts_genuine_enquiries_per_page_and_week(sales_client, make_enquiry):
+def test_leads_by_page_counts_genuine_enquiries_per_page_and_week(sales_client):
     now = timezone.now()
     term = make_term(name="Foundation Model")
     for _ in range(3):
@@ -366,14 +366,14 @@ def test_leads_by_page_counts_genuine_enquiries_per_page_and_week(sales_client, 
     assert "Foundation Model" in content
 
 
-def test_leads_by_page_period_can_be_chosen_and_is_bounded(sales_client, make_enquiry):
+def test_leads_by_page_period_can_be_chosen_and_is_bounded(sales_client):
     make_enquiry(page_url="/a/")
     assert len(sales_client.get(REPORT, {"weeks": "26"}).context["report"].weeks) == 26
     assert len(sales_client.get(REPORT, {"weeks": "9999"}).context["report"].weeks) == 52
     assert len(sales_client.get(REPORT, {"weeks": "nonsense"}).context["report"].weeks) == 8
 
 
-def test_leads_by_page_queries_do_not_grow_with_enquiries(sales_client, make_enquiry):
+def test_leads_by_page_queries_do_not_grow_with_enquiries(sales_client):
     """Guards against N+1: one grouped query, whatever the number of enquiries."""
     for n in range(3):
         make_enquiry(page_url=f"/p{n}/")
@@ -386,7 +386,7 @@ def test_leads_by_page_queries_do_not_grow_with_enquiries(sales_client, make_enq
     assert len(many) == len(few)
 
 
-def test_sales_see_a_hundred_enquiries_a_page(sales_client, make_enquiry):
+def test_sales_see_a_hundred_enquiries_a_page(sales_client):
     for _ in range(101):
         make_enquiry()
     first = sales_client.get("/admin/services/enquiry/")

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from services.models import Enquiry, EnquiryQuerySet, EnquiryStatus
-from tests.factories import make_term
+from tests.factories import make_enquiry, make_term
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,7 @@ def run(*args):
 # --- purge_enquiries ---------------------------------------------------------------
 
 
-def test_purge_deletes_enquiries_older_than_the_given_days_and_says_how_many(make_enquiry):
+def test_purge_deletes_enquiries_older_than_the_given_days_and_says_how_many():
     old = [make_enquiry(created_at=days_ago(800)) for _ in range(3)]
     recent = make_enquiry(created_at=days_ago(10))
 
@@ -40,14 +40,14 @@ def test_purge_deletes_enquiries_older_than_the_given_days_and_says_how_many(mak
     assert not Enquiry.objects.filter(pk__in=[e.pk for e in old]).exists()
 
 
-def test_purge_dry_run_deletes_nothing(make_enquiry):
+def test_purge_dry_run_deletes_nothing():
     make_enquiry(created_at=days_ago(800))
     out, _ = run("purge_enquiries", "--older-than", "730", "--dry-run")
     assert "Would delete 1 enquiry" in out
     assert Enquiry.objects.count() == 1
 
 
-def test_purge_deletes_in_batches(make_enquiry):
+def test_purge_deletes_in_batches():
     for _ in range(5):
         make_enquiry(created_at=days_ago(100))
     with CaptureQueriesContext(connection) as queries:
@@ -58,7 +58,7 @@ def test_purge_deletes_in_batches(make_enquiry):
     assert not Enquiry.objects.exists()
 
 
-def test_purge_can_be_limited_to_spam(make_enquiry):
+def test_purge_can_be_limited_to_spam():
     spam = make_enquiry(created_at=days_ago(60), status=EnquiryStatus.SPAM)
     lead = make_enquiry(created_at=days_ago(60))
     out, _ = run("purge_enquiries", "--older-than", "30", "--spam-only")
@@ -68,7 +68,7 @@ def test_purge_can_be_limited_to_spam(make_enquiry):
 
 
 @pytest.mark.parametrize("days", ["0", "-5"])
-def test_purge_refuses_non_positive_days(make_enquiry, days):
+def test_purge_refuses_non_positive_days(days):
     make_enquiry(created_at=days_ago(1))
     with pytest.raises(CommandError, match="positive number of days"):
         call_command("purge_enquiries", "--older-than", days)
@@ -80,7 +80,7 @@ def test_purge_requires_the_number_of_days():
         call_command("purge_enquiries")
 
 
-def test_purge_keeps_enquiries_whose_page_was_deleted_until_they_expire(make_enquiry):
+def test_purge_keeps_enquiries_whose_page_was_deleted_until_they_expire():
     term = make_term()
     enquiry = make_enquiry(topic=term)
     term.delete()
@@ -91,7 +91,7 @@ def test_purge_keeps_enquiries_whose_page_was_deleted_until_they_expire(make_enq
 # --- export_enquiries --------------------------------------------------------------
 
 
-def test_export_prints_one_persons_enquiries_as_json_ignoring_case(make_enquiry):
+def test_export_prints_one_persons_enquiries_as_json_ignoring_case():
     term = make_term(name="Foundation Model")
     first = make_enquiry(
         email="Ada@Example.com",
@@ -118,7 +118,7 @@ def test_export_prints_one_persons_enquiries_as_json_ignoring_case(make_enquiry)
     assert "Exported 2 enquiries" in err
 
 
-def test_export_of_an_unknown_address_is_an_empty_list(make_enquiry):
+def test_export_of_an_unknown_address_is_an_empty_list():
     make_enquiry(email="someone@example.com")
     out, err = run("export_enquiries", "--email", "nobody@example.com")
     assert json.loads(out) == []
@@ -130,7 +130,7 @@ def test_export_refuses_something_that_is_not_an_address():
         call_command("export_enquiries", "--email", "%")
 
 
-def test_export_streams_rather_than_loading_everything(make_enquiry, monkeypatch):
+def test_export_streams_rather_than_loading_everything(monkeypatch):
     for _ in range(3):
         make_enquiry(email="ada@example.com")
     iterated = []

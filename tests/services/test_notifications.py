@@ -13,7 +13,7 @@ from django.utils import timezone
 from services import notifications, tasks
 from services.models import Enquiry, EnquiryStatus, NotificationStatus
 from services.tasks import notify_sales
-from tests.factories import make_term
+from tests.factories import make_enquiry, make_term
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("enquiry_settings")]
 
@@ -82,7 +82,7 @@ def test_the_form_refuses_a_name_that_would_inject_email_headers(client, enquiry
         'Eve "quoted", <x@example.com>',
     ],
 )
-def test_headers_cannot_be_injected_even_past_the_form(make_enquiry, name):
+def test_headers_cannot_be_injected_even_past_the_form(name):
     """Belt and braces: an enquiry stored some other way still yields safe headers."""
     enquiry = make_enquiry(name=name, email="eve@example.com", topic_title="A\r\nBcc: x@y.z")
     message = notifications.build_notification(enquiry, "http://testserver").message()
@@ -143,7 +143,7 @@ def test_undelivered_notification_is_visible_in_the_admin_and_can_be_resent(
 
 
 def test_failed_attempt_is_retried_later_with_backoff_on_a_deferring_backend(
-    make_enquiry, mail_server_down, settings, django_capture_on_commit_callbacks
+    mail_server_down, settings, django_capture_on_commit_callbacks
 ):
     from django_tasks_db.models import DBTaskResult
 
@@ -173,7 +173,7 @@ def test_failed_attempt_is_retried_later_with_backoff_on_a_deferring_backend(
 
 
 def test_retries_stop_after_the_last_attempt(
-    make_enquiry, mail_server_down, settings, django_capture_on_commit_callbacks
+    mail_server_down, settings, django_capture_on_commit_callbacks
 ):
     from django_tasks_db.models import DBTaskResult
 
@@ -208,7 +208,7 @@ def test_the_database_backend_queues_the_email_for_the_worker(send_enquiry, sett
     assert not mail.outbox
 
 
-def test_a_stale_or_duplicate_attempt_sends_nothing(make_enquiry):
+def test_a_stale_or_duplicate_attempt_sends_nothing():
     enquiry = make_enquiry()
     assert notifications.send_notification(enquiry.pk, attempt=1)
     # The same attempt again (a duplicate task), or an old retry after a resend.
@@ -216,14 +216,14 @@ def test_a_stale_or_duplicate_attempt_sends_nothing(make_enquiry):
     assert len(mail.outbox) == 1
 
 
-def test_spam_and_deleted_enquiries_are_never_notified(make_enquiry):
+def test_spam_and_deleted_enquiries_are_never_notified():
     spam = make_enquiry(status=EnquiryStatus.SPAM)
     assert not notifications.send_notification(spam.pk, attempt=1)
     assert not notifications.send_notification(999999, attempt=1)
     assert not mail.outbox
 
 
-def test_no_recipients_configured_is_a_recorded_failure(make_enquiry, settings):
+def test_no_recipients_configured_is_a_recorded_failure(settings):
     settings.ENQUIRY_NOTIFY_EMAILS = []
     enquiry = make_enquiry()
     with pytest.raises(notifications.NotificationFailed):
@@ -250,9 +250,7 @@ def test_acknowledgement_is_off_by_default(send_enquiry):
     assert len(mail.outbox) == 1
 
 
-def test_resend_command_picks_up_failed_and_stuck_notifications(
-    make_enquiry, django_capture_on_commit_callbacks
-):
+def test_resend_command_picks_up_failed_and_stuck_notifications(django_capture_on_commit_callbacks):
     failed = make_enquiry(notification_status="failed", notification_attempts=3)
     stuck = make_enquiry(created_at=timezone.now() - timedelta(hours=2))
     recent = make_enquiry()
@@ -271,7 +269,7 @@ def test_resend_command_picks_up_failed_and_stuck_notifications(
     assert statuses[spam.pk] == NotificationStatus.NOT_NEEDED
 
 
-def test_resend_command_dry_run_sends_nothing(make_enquiry):
+def test_resend_command_dry_run_sends_nothing():
     from io import StringIO
 
     make_enquiry(notification_status="failed")

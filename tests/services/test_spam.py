@@ -6,9 +6,9 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from services.spam import hash_ip
 from services.forms import sign_timestamp
 from services.models import Enquiry, EnquiryStatus, NotificationStatus, SpamReason
+from services.spam import hash_ip
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("enquiry_settings")]
 

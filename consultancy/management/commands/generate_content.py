@@ -214,6 +214,7 @@ class Command(BaseCommand):
                         **common(item),
                     ),
                     render_body=False,
+                    search_vector=False,
                 )
                 for item in batch
             )
@@ -224,12 +225,20 @@ class Command(BaseCommand):
         self.write_tags(corpus, terms, services, technologies)
 
         # Existing terms are relinked too: their text may mention a generated
-        # name, which saving terms one by one would link.
+        # name, which saving terms one by one would link. Links before search
+        # vectors: each is a full UPDATE of every new term, and while
+        # search_vector is still empty the first one need not touch its GIN
+        # index (inserting the vectors first makes the whole run a third slower).
         pks = list(Term.objects.order_by("pk").values_list("pk", flat=True))
         bar = self.progress("auto-links", len(pks))
         for chunk in itertools.batched(pks, RELINK_CHUNK):
             relink(Term.objects.filter(pk__in=chunk))
             bar.advance(len(chunk))
+        bar.finish()
+
+        bar = self.progress("search vectors", 1)
+        Term.objects.filter(slug__startswith=SLUG_PREFIX).refresh_search_vectors()
+        bar.advance(1)
         bar.finish()
 
     def write_relations(self, corpus, terms, services, technologies):

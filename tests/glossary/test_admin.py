@@ -1,0 +1,101 @@
+"""Editing a term in the admin: every switch reachable, one render and one write per save."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+import consultancy.models
+from consultancy.models import Status
+from glossary.models import Term
+from tests.factories import make_term
+
+pytestmark = pytest.mark.django_db
+
+# One admin save of a term, whatever its text (see the test below).
+SAVE_QUERIES = 31
+
+
+def change_url(term):
+    return reverse("admin:glossary_term_change", args=[term.pk])
+
+
+def change_form_data(term, **overrides):
+    """What the change form posts for `term` as it is, with `overrides`."""
+    data = {
+        "name": term.name,
+        "abbreviation": term.abbreviation,
+        "slug": term.slug,
+        "short_definition": term.short_definition,
+        "body": term.body,
+        "auto_link": "on" if term.auto_link else "",
+        "tags": "",
+        "cta_heading": "",
+        "cta_text": "",
+        "seo_title": "",
+        "meta_description": "",
+        "status": term.status,
+        "published_at_0": term.published_at.strftime("%d/%m/%Y"),
+        "published_at_1": term.published_at.strftime("%H:%M:%S"),
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def test_editor_can_stop_a_term_linking_other_terms(editor_client):
+    make_term(name="Transformer")
+    term = make_term(name="Attention", body="A Transformer uses it.")
+    assert 'data-term="' in Term.objects.get(pk=term.pk).body_html
+
+    form = editor_client.get(change_url(term)).content.decode()
+    assert 'name="auto_link"' in form
+    assert "link other terms" in form.lower()
+
+    response = editor_client.post(change_url(term), change_form_data(term, auto_link=None))
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    term.refresh_from_db()
+    assert term.auto_link is False
+    assert 'data-term="' not in term.body_html
+
+
+def test_call_to_action_help_shows_its_placeholder_as_text(editor_client):
+    content = editor_client.get(change_url(make_term())).content.decode()
+    assert "Need Help With Foundation Model?" in content
+    assert "and the term&#x27;s name" in content or "and the term's name" in content
+    assert "<name>" not in content
+
+
+def test_one_admin_save_renders_the_markdown_once_and_writes_the_row_once(
+    editor_client, monkeypatch
+):
+    """
+    Guards against save-time work done twice: a term's derived fields (HTML
+    with links, letter, link key, search vector) are computed before its one
+    UPDATE, not patched in afterwards by signals.
+    """
+    make_term(name="Transformer")
+    term = make_term(name="Attention", body="A Transformer uses it.")
+    renders = []
+    render = consultancy.models.render_markdown
+    monkeypatch.setattr(
+        consultancy.models, "render_markdown", lambda text: renders.append(text) or render(text)
+    )
+    editor_client.get(change_url(term))  # the editor opens the form first
+    data = change_form_data(term, body="A Transformer uses attention heavily.")
+    with CaptureQueriesContext(connection) as captured:
+        response = editor_client.post(change_url(term), data)
+    assert response.status_code == 302
+    writes = [
+        q["sql"]
+        for q in captured.captured_queries
+        if q["sql"].startswith(('UPDATE "glossary_term"', 'INSERT INTO "glossary_term"'))
+    ]
+    assert len(writes) == 1, writes
+    assert renders == ["A Transformer uses attention heavily."]
+    term.refresh_from_db()
+    assert term.status == Status.PUBLISHED
+    assert 'data-term="' in term.body_html
+    # The session and user, the form's choices and checks, the term's own
+    # link index (2), its one UPDATE, the other terms that mention it, the
+    # relations and tags it saves, the admin log, and savepoints.
+    assert len(captured.captured_queries) == SAVE_QUERIES
