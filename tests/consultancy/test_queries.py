@@ -5,7 +5,6 @@ from django.utils import timezone
 
 from consultancy import queries
 from consultancy.models import Status
-from consultancy.prepared import Param, PreparedRead
 from consultancy.queries import page_relations, public_item
 from glossary.models import Term
 from tests.factories import make_service, make_technology, make_term
@@ -53,21 +52,6 @@ def test_public_item_finds_only_what_the_public_may_see_at_that_moment(monkeypat
     later = timezone.now() + timedelta(hours=2)
     monkeypatch.setattr(queries.timezone, "now", lambda: later)
     assert public_item(Term, "scheduled").slug == "scheduled"
-
-
-def test_a_prepared_read_is_built_once_and_run_with_new_values():
-    first, second = make_term(name="First"), make_term(name="Second")
-    builds = []
-
-    def build():
-        builds.append(1)
-        return Term.objects.filter(pk=Param("pk", Term._meta.pk)).only("name")
-
-    read = PreparedRead(build)
-    assert [term.name for term in read.instances(pk=first.pk)] == ["First"]
-    assert [term.name for term in read.instances(pk=second.pk)] == ["Second"]
-    assert read.rows(pk=second.pk) == [(second.pk, "Second")]
-    assert len(builds) == 1
 
 
 def test_page_relations_are_read_fresh_after_an_edit():

@@ -58,6 +58,10 @@ def test_ssl_redirect_and_secure_cookies_are_on_by_default_in_production():
         ("DATABASE_URL", "postgres://u@db.example:5432/site", "settings.DATABASES['default']['OPTIONS']['pool']['max_size']", "10"),
         ("DATABASE_URL", "postgres://u@db.example:5432/site", "settings.DATABASES['default']['OPTIONS']['prepare_threshold']", "5"),
         ("CACHE_URL", "redis://127.0.0.1:6379/1?key_prefix=site", "settings.CACHES['default']['KEY_PREFIX']", "site"),
+        ("CACHE_URL", "redis://127.0.0.1:6379/1?key_prefix=site", "settings.CACHES['default']['LOCATION']", "redis://127.0.0.1:6379/1"),
+        ("CACHE_URL", "locmem://", "settings.CACHES['default']['OPTIONS']['MAX_ENTRIES']", "2000"),
+        ("DATABASE_URL", "sqlite:////tmp/site.sqlite3", "settings.DATABASES['default']['NAME']", "/tmp/site.sqlite3"),
+        ("PREPARED_READS", "0", "settings.PREPARED_READS", "False"),
         ("EMAIL_HOST", "smtp.example", "settings.MAILERS['default']['OPTIONS']['host']", "smtp.example"),
     ],
 )  # fmt: skip
@@ -75,3 +79,11 @@ def test_prepared_statements_can_be_turned_off_for_a_pooler_that_cannot_keep_the
         DATABASE_PREPARED_STATEMENTS="0",
     )
     assert result.stdout.strip() == "False None", result.stderr
+
+
+def test_an_unknown_cache_scheme_is_refused_with_the_ones_we_know():
+    result = read_setting(
+        "settings.CACHES", DJANGO_SECRET_KEY=A_REAL_SECRET, CACHE_URL="memcache://127.0.0.1"
+    )
+    assert result.returncode != 0
+    assert "CACHE_URL must start with one of locmem://, dummy://, redis://" in result.stderr

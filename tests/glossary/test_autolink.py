@@ -1,11 +1,14 @@
 """Auto-linking: the first mention of another published term links to its page."""
 
+import contextvars
+
 import pytest
 
 from consultancy.models import Status
 from glossary.autolink import FEW_BODIES, build_index, relink
 from glossary.models import Term
 from glossary.phrases import WORD
+from glossary.signals import deletions_not_relinked
 from tests.factories import make_term
 
 pytestmark = pytest.mark.django_db
@@ -113,6 +116,29 @@ def test_deleting_a_term_removes_its_links():
     mention = make_term(body="An Agent acts.")
     term.delete()
     assert "autolink" not in body_of(mention)
+
+
+def test_holding_back_relinking_on_delete_applies_to_its_caller_only():
+    held, elsewhere, later = (
+        make_term(name="Agent"),
+        make_term(name="Planner"),
+        make_term(name="Router"),
+    )
+    held_mention = make_term(body="An Agent acts.")
+    elsewhere_mention = make_term(body="A Planner plans.")
+    later_mention = make_term(body="A Router routes.")
+    with deletions_not_relinked():
+        held.delete()
+        # Another caller (thread, task) meanwhile has its own context: its
+        # deletions still relink the bodies that mention them.
+        contextvars.Context().run(elsewhere.delete)
+    assert "autolink" in body_of(held_mention)  # left for the caller to relink
+    assert "autolink" not in body_of(elsewhere_mention)
+    relink(Term.objects.filter(pk=held_mention.pk))
+    assert "autolink" not in body_of(held_mention)
+    # Once the block ends, deletions relink again.
+    later.delete()
+    assert "autolink" not in body_of(later_mention)
 
 
 def test_editors_can_switch_auto_linking_off_for_a_term():
