@@ -31,15 +31,20 @@ PAGE_TYPES = [
 NONCE = re.compile(r'nonce="[^"]*"')
 
 
-def test_a_prepared_read_is_built_once_and_run_with_new_values():
-    first, second = make_term(name="First"), make_term(name="Second")
-    builds = []
+def counted_read(builds):
+    """A read of one term's name by pk that counts how often it is built."""
 
     def build():
         builds.append(1)
         return Term.objects.filter(pk=Param("pk", Term._meta.pk)).only("name")
 
-    read = PreparedRead(build)
+    return PreparedRead(build)
+
+
+def test_a_prepared_read_is_built_once_and_run_with_new_values():
+    first, second = make_term(name="First"), make_term(name="Second")
+    builds = []
+    read = counted_read(builds)
     assert [term.name for term in read.instances(pk=first.pk)] == ["First"]
     assert [term.name for term in read.instances(pk=second.pk)] == ["Second"]
     assert read.rows(pk=second.pk) == [(second.pk, "Second")]
@@ -50,12 +55,7 @@ def test_a_prepared_read_is_built_once_and_run_with_new_values():
 def test_switched_off_a_prepared_read_is_built_on_every_run():
     term = make_term(name="First")
     builds = []
-
-    def build():
-        builds.append(1)
-        return Term.objects.filter(pk=Param("pk", Term._meta.pk)).only("name")
-
-    read = PreparedRead(build)
+    read = counted_read(builds)
     assert [t.name for t in read.instances(pk=term.pk)] == ["First"]
     assert [t.name for t in read.instances(pk=term.pk)] == ["First"]
     assert len(builds) == 2
