@@ -1,7 +1,7 @@
 from django.contrib.syndication.views import Feed
-from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
 
+from consultancy.links import url_for
 from glossary.models import Term
 
 FEED_LENGTH = 30
@@ -12,8 +12,10 @@ class LatestTermsFeed(Feed):
 
     feed_type = Atom1Feed
     title = "New in the AI glossary"
-    link = reverse_lazy("glossary:term_list")
     subtitle = "Terms newly added to the AI glossary, with their short definitions."
+
+    def link(self):
+        return url_for("glossary:term_list")
 
     def items(self):
         return (

@@ -7,10 +7,10 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 
+from consultancy.links import url_for
 from services.models.enquiry import (
     COMPANY_MAX_LENGTH,
     EMAIL_MAX_LENGTH,
@@ -163,7 +163,7 @@ class EnquiryForm(forms.Form):
         """The consent wording as plain text, stored with the enquiry."""
         return CONSENT_TEXT.format(
             site_name=settings.SITE_NAME,
-            privacy_notice=f"privacy notice ({reverse('privacy')})",
+            privacy_notice=f"privacy notice ({url_for('privacy')})",
         )
 
     @staticmethod
@@ -172,7 +172,7 @@ class EnquiryForm(forms.Form):
         return format_html(
             CONSENT_TEXT,
             site_name=settings.SITE_NAME,
-            privacy_notice=format_html('<a href="{}">privacy notice</a>', reverse("privacy")),
+            privacy_notice=format_html('<a href="{}">privacy notice</a>', url_for("privacy")),
         )
 
     @classmethod

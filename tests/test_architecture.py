@@ -95,3 +95,14 @@ def test_no_two_modules_import_each_other():
 )
 def test_the_cycle_finder_finds_cycles(graph, cycle):
     assert find_cycle(graph) == cycle
+
+
+def test_public_templates_build_links_with_url_for_only():
+    """One way to build the site's own links ({% url_for %}); the admin keeps {% url %}."""
+    templates = ROOT / "templates"
+    offenders = [
+        str(path.relative_to(templates))
+        for path in templates.rglob("*.html")
+        if "admin" not in path.parts and "{% url " in path.read_text(encoding="utf-8")
+    ]
+    assert offenders == []
