@@ -59,8 +59,9 @@ serve: install
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
 
+# With a coverage summary, for reading (no threshold: the figure is not the goal).
 test: install
-	$(call run_pytest,)
+	$(call run_pytest,--cov --cov-report=term)
 
 # Browser tests drive Debian's Chromium (never one that Playwright downloads) and
 # run axe-core and the Nu HTML checker from tests/browser/node_modules (npm).
