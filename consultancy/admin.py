@@ -1,10 +1,13 @@
 """The editing experience shared by terms, services and technologies."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.contenttypes.models import ContentType
+from django.http import HttpResponseRedirect
 from django.utils.translation import ngettext
 from taggit.models import Tag
 
+from consultancy.cache import PageCacheUnavailable, can_make_pages_stale
 from consultancy.models import Status
 
 SEO_FIELDSET = (
@@ -53,6 +56,19 @@ class UsedTagListFilter(admin.SimpleListFilter):
         return queryset
 
 
+class PageCacheCheckedForm:
+    """
+    Refuses an edit, with every value kept in the form, while the page cache
+    cannot be made stale: saved, it would not show on the site.
+    """
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if not can_make_pages_stale():
+            raise forms.ValidationError(PageCacheUnavailable.message, code="page_cache_unavailable")
+        return cleaned_data
+
+
 class PublishableAdmin(admin.ModelAdmin):
     list_filter = ["status", UsedTagListFilter, "published_at"]
     date_hierarchy = "published_at"
@@ -65,6 +81,35 @@ class PublishableAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         # Counts and tags for the changelist columns, in a fixed number of queries.
         return super().get_queryset(request).with_relation_counts().prefetch_related("tags")
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        return type(form.__name__, (PageCacheCheckedForm, form), {})
+
+    def _refused_when_pages_stay_stale(self, request, view, *args, **kwargs):
+        """
+        The cache failed after the form was accepted (or in a delete, an
+        action, a list edit): the transaction is rolled back, and the editor
+        is told so on the page they were on.
+        """
+        try:
+            return view(request, *args, **kwargs)
+        except PageCacheUnavailable as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def changeform_view(self, request, *args, **kwargs):
+        return self._refused_when_pages_stay_stale(
+            request, super().changeform_view, *args, **kwargs
+        )
+
+    def delete_view(self, request, *args, **kwargs):
+        return self._refused_when_pages_stay_stale(request, super().delete_view, *args, **kwargs)
+
+    def changelist_view(self, request, *args, **kwargs):
+        return self._refused_when_pages_stay_stale(
+            request, super().changelist_view, *args, **kwargs
+        )
 
     @admin.display(description="tags")
     def tag_list(self, obj):

@@ -19,17 +19,27 @@ token and did not ask not to be cached (drafts and forms use `never_cache`).
 A cached page is revalidated by browsers and CDNs with its ETag or
 Last-Modified date (conditional GETs get a 304).
 
+When the cache fails (Redis down or restarting: consultancy/cache_backends.py)
+pages are rendered from the database and served uncached. An edit that
+cannot make the cached pages stale is refused instead (PageCacheUnavailable,
+shown to the editor by consultancy/admin.py): never "saved, but the old page
+is still served". The version is bumped before the edit commits (so that a
+failure can still refuse it) and again after (so that a page rendered in
+between, from the data before the commit, is not kept).
+
 Search results are cached too: ranking a common word at 10,000 terms costs
 more than anything else on the site. Anyone can make up new searches, so they
 live SEARCH_PAGE_SECONDS at most, which bounds what a flood of them can store.
 """
 
 import hashlib
+import logging
 import time
 
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.dummy import DummyCache
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils import timezone
@@ -44,15 +54,63 @@ CONTENT_VERSION_KEY = "page-cache:content-version"
 CACHEABLE_PARAMETERS = {"page", "tag", "q"}
 SEARCH_PAGE_SECONDS = 300
 UNCACHEABLE_PATH_PREFIXES = ("/admin/", "/contact/")
+PROBE_KEY = "page-cache:probe"
+
+logger = logging.getLogger(__name__)
+
+
+class PageCacheUnavailable(Exception):
+    """Cached pages could not be made stale: the change that needed it must not be kept."""
+
+    message = (
+        "Not saved: the site's page cache is not answering, so visitors would go on "
+        "seeing the old page. Nothing was changed. Please try again in a minute; if this "
+        "goes on, tell whoever runs the site that the cache (Redis) is down."
+    )
+
+
+def _new_version():
+    """
+    Store a new content version and return it, or None if the cache did not
+    answer. A clock value, not a counter from 1, so that a version lost from
+    the cache (eviction, restart) can never be reused and match old pages.
+    """
+    version = time.time_ns()
+    # Only the fail-soft Redis backend reports a failed write (False).
+    if cache.set(CONTENT_VERSION_KEY, version, timeout=None) is False:
+        return None
+    return version
 
 
 def bump_content_version(**kwargs):
-    """Make every cached page stale (takes any signal's arguments)."""
-    # A clock value, not a counter from 1, so that a version lost from the
-    # cache (eviction, restart) can never be reused and match old pages.
-    version = time.time_ns()
-    cache.set(CONTENT_VERSION_KEY, version, timeout=None)
+    """
+    Make every cached page stale (takes any signal's arguments). Raises
+    PageCacheUnavailable when the cache does not answer.
+    """
+    version = _new_version()
+    if version is None:
+        raise PageCacheUnavailable(PageCacheUnavailable.message)
     return version
+
+
+def _bump_after_commit():
+    if _new_version() is None:
+        logger.error(
+            "Cached pages could not be made stale after a change was saved: pages "
+            "rendered while it was being saved may be out of date for up to %s seconds.",
+            settings.PAGE_CACHE_SECONDS,
+        )
+
+
+def content_changed_now_and_after_commit(**kwargs):
+    """Bump before the change commits (a failure refuses it) and again once it has."""
+    bump_content_version()
+    transaction.on_commit(_bump_after_commit)
+
+
+def can_make_pages_stale():
+    """Whether the cache takes writes now: asked before an edit is accepted."""
+    return cache.set(PROBE_KEY, 1, timeout=60) is not False
 
 
 def seconds_until_next_publication(version):
@@ -130,7 +188,9 @@ class PageCacheMiddleware:
 
         key = page_key(request)
         found = cache.get_many([CONTENT_VERSION_KEY, key])
-        version = found.get(CONTENT_VERSION_KEY) or bump_content_version()
+        version = found.get(CONTENT_VERSION_KEY) or _new_version()
+        if version is None:  # the cache is not answering: serve the page uncached
+            return self.get_response(request)
         entry = found.get(key)
         if entry and entry[0] == version:
             _, status, headers, content = entry
@@ -171,7 +231,7 @@ def shows_on_pages(model):
 
 def _bump_if_shown(sender, **kwargs):
     if shows_on_pages(sender):
-        bump_content_version()
+        content_changed_now_and_after_commit()
 
 
 def connect():
@@ -184,4 +244,6 @@ def connect():
     post_save.connect(_bump_if_shown, dispatch_uid="page-cache-save")
     post_delete.connect(_bump_if_shown, dispatch_uid="page-cache-delete")
     m2m_changed.connect(_bump_if_shown, dispatch_uid="page-cache-relation")
-    content_changed.connect(bump_content_version, dispatch_uid="page-cache-content-changed")
+    content_changed.connect(
+        content_changed_now_and_after_commit, dispatch_uid="page-cache-content-changed"
+    )

@@ -8,7 +8,7 @@ page, list, sitemap, feed and search uses it.
 
 from urllib.parse import urlencode
 
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -85,9 +85,14 @@ class PublishableQuerySet(models.QuerySet):
         return self._update_and_announce(status=Status.DRAFT)
 
     def _update_and_announce(self, **values):
-        pks = list(self.values_list("pk", flat=True))
-        count = self.model.objects.filter(pk__in=pks).update(updated_at=timezone.now(), **values)
-        content_changed.send(sender=self.model, pks=pks)
+        # One transaction: a receiver that fails (the page cache cannot be
+        # made stale) undoes the update rather than leave pages out of date.
+        with transaction.atomic(using=self.db):
+            pks = list(self.values_list("pk", flat=True))
+            count = self.model.objects.filter(pk__in=pks).update(
+                updated_at=timezone.now(), **values
+            )
+            content_changed.send(sender=self.model, pks=pks)
         return count
 
 

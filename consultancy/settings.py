@@ -137,10 +137,15 @@ PREPARED_READS = env.bool("PREPARED_READS", default=True)
 # and changes the case of KEY_PREFIX.
 CACHE_BACKENDS = {
     "locmem": "django.core.cache.backends.locmem.LocMemCache",
+    "file": "django.core.cache.backends.filebased.FileBasedCache",
     "dummy": "django.core.cache.backends.dummy.DummyCache",
-    "redis": "django.core.cache.backends.redis.RedisCache",
-    "rediss": "django.core.cache.backends.redis.RedisCache",
+    # Django's Redis backend, made to fail soft (consultancy/cache_backends.py).
+    "redis": "consultancy.cache_backends.ResilientRedisCache",
+    "rediss": "consultancy.cache_backends.ResilientRedisCache",
 }
+# Entries each process (locmem) or the machine (file) may keep: bounded, and
+# small enough that the file cache's culling (it lists its folder) stays cheap.
+CACHE_MAX_ENTRIES = {"locmem": 2000, "file": 5000}
 
 
 def cache_from_url(url):
@@ -157,16 +162,27 @@ def cache_from_url(url):
         config["KEY_PREFIX"] = options.pop("key_prefix")
     if parts.scheme.startswith("redis"):
         config["LOCATION"] = parts._replace(query=urlencode(options)).geturl()
+    if parts.scheme == "file":
+        if not parts.path.startswith("/"):
+            raise ImproperlyConfigured(f"CACHE_URL=file:// needs an absolute folder, not {url!r}.")
+        config["LOCATION"] = parts.path
+    if parts.scheme in CACHE_MAX_ENTRIES:
+        config["OPTIONS"] = {"MAX_ENTRIES": CACHE_MAX_ENTRIES[parts.scheme]}
     return config
 
 
-CACHES = {"default": cache_from_url(env.str("CACHE_URL", default="locmem://"))}
+# Without CACHE_URL: per process while debugging; in production a folder that
+# every process of the machine shares, which also outlives a database outage
+# (cached pages go on being served). Redis is the choice for several machines.
+CACHE_URL = env.str("CACHE_URL", default="")
+CACHES = {
+    "default": cache_from_url(
+        CACHE_URL or ("locmem://" if DEBUG else f"file://{BASE_DIR / 'var' / 'cache'}")
+    )
+}
 # How long a rendered public page may be reused (it is replaced sooner when
 # content changes: see consultancy/cache.py).
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60 * 60)
-if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
-    # Bounded: locmem is per process and must not grow without limit.
-    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 2000)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

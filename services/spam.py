@@ -4,17 +4,23 @@ often they have, and whether it looks like spam. No CAPTCHA and no third-party
 calls (README, "Spam and rate limits").
 
 Rate limits are small counters in Django's default cache (fixed windows, keyed
-by hashes, never raw addresses).
+by hashes, never raw addresses). While the cache does not answer they are
+counted in the process instead, and the log says so: limits then apply per
+app server process, but an enquiry is never lost for want of a counter.
 """
 
 import hashlib
 import hmac
+import logging
+import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
 
+from consultancy.cache_backends import CacheUnavailable
 from services.middleware import first_touch
 from services.models import SpamReason
 from services.models.enquiry import USER_AGENT_MAX_LENGTH
@@ -24,6 +30,37 @@ from services.text import printable
 # times the limit: a person who retried too often loses nothing, while a flood
 # cannot fill the database.
 QUARANTINE_FACTOR = 3
+# Counters kept in the process while the cache is unavailable: bounded.
+LOCAL_COUNTERS_MAX = 10_000
+LOG_INTERVAL_SECONDS = 60
+
+logger = logging.getLogger(__name__)
+
+
+class LocalCounts:
+    """Fixed-window counters in this process, the oldest dropped past a bound."""
+
+    def __init__(self, max_entries):
+        self.max_entries = max_entries
+        self.counts = OrderedDict()
+        self.lock = threading.Lock()
+        self.logged_at = None
+
+    def hit(self, key):
+        with self.lock:
+            self.counts[key] = self.counts.pop(key, 0) + 1
+            while len(self.counts) > self.max_entries:
+                self.counts.popitem(last=False)
+            now = time.monotonic()
+            if self.logged_at is None or now - self.logged_at >= LOG_INTERVAL_SECONDS:
+                self.logged_at = now
+                logger.warning(
+                    "Rate limits are counted in this process while the cache is unavailable."
+                )
+            return self.counts[key]
+
+
+local_counts = LocalCounts(LOCAL_COUNTERS_MAX)
 
 
 def client_ip(request):
@@ -60,12 +97,14 @@ def count_hit(scope, key):
     """
     window = settings.ENQUIRY_RATE_LIMIT_WINDOW_SECONDS
     cache_key = f"enquiry-rate:{scope}:{key}:{int(time.time() // window)}"
-    cache.add(cache_key, 0, timeout=window + 60)
     try:
+        cache.add(cache_key, 0, timeout=window + 60)
         return cache.incr(cache_key)
     except ValueError:  # Evicted between add() and incr().
         cache.set(cache_key, 1, timeout=window + 60)
         return 1
+    except CacheUnavailable:
+        return local_counts.hit(cache_key)
 
 
 @dataclass

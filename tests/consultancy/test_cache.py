@@ -168,18 +168,15 @@ def test_pages_expire_when_a_scheduled_item_of_any_kind_goes_public(term, make_i
     assert 80 <= seconds_until_next_publication(bump_content_version()) <= 90
 
 
-def test_deploy_check_warns_that_locmem_is_per_process(settings):
+def test_deploy_check_warns_only_when_production_asks_for_a_per_process_cache(settings):
     from consultancy.checks import page_cache_is_shared
 
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.DEBUG = False
+    settings.CACHE_URL = "locmem://"
     assert [warning.id for warning in page_cache_is_shared(None)] == ["consultancy.W001"]
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:6379/0",
-        }
-    }
-    assert page_cache_is_shared(None) == []
+    for shared in ("", "redis://127.0.0.1:6379/0", "file:///srv/cache"):
+        settings.CACHE_URL = shared
+        assert page_cache_is_shared(None) == []
 
 
 def test_a_response_with_a_csp_nonce_is_never_stored(rf):

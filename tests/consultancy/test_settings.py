@@ -86,4 +86,6 @@ def test_an_unknown_cache_scheme_is_refused_with_the_ones_we_know():
         "settings.CACHES", DJANGO_SECRET_KEY=A_REAL_SECRET, CACHE_URL="memcache://127.0.0.1"
     )
     assert result.returncode != 0
-    assert "CACHE_URL must start with one of locmem://, dummy://, redis://" in result.stderr
+    assert (
+        "CACHE_URL must start with one of locmem://, file://, dummy://, redis://" in result.stderr
+    )

@@ -49,7 +49,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from taggit.models import Tag, TaggedItem
 
-from consultancy.cache import bump_content_version
+from consultancy.cache import content_changed_now_and_after_commit
 from consultancy.corpus.plan import (
     SERVICES_PER_TERM,
     SLUG_PREFIX,
@@ -130,10 +130,11 @@ class Command(BaseCommand):
             )
             corpus = plan_corpus(terms, services, technologies, seed, taken)
             self.write(corpus)
+            # Bulk writes send no signals: make every cached page stale
+            # ourselves (a cache that does not answer undoes the whole run).
+            content_changed_now_and_after_commit()
 
         self.vacuum_and_analyze()
-        # Bulk writes send no signals: make every cached page stale ourselves.
-        bump_content_version()
         if self.verbose:
             self.stdout.write(
                 self.style.SUCCESS(
