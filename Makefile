@@ -19,7 +19,7 @@ define run_pytest
 	if [ $$status -eq 5 ]; then echo "error: no test ran" >&2; exit 1; fi; exit $$status
 endef
 
-.PHONY: help install run serve test test-browser test-multiserver lint format check bench clean
+.PHONY: help install run serve test test-browser test-multiserver test-outage lint format check bench clean
 
 help:
 	@echo "make run     set up, load the demo content and serve http://127.0.0.1:8000/"
@@ -99,6 +99,11 @@ test-browser: install $(BROWSER_INSTALLED) $(NODE_INSTALLED)
 # Two gunicorn servers sharing PostgreSQL and Redis (set DATABASE_URL and CACHE_URL).
 test-multiserver: install
 	$(call run_pytest,tests/integration -m multiserver)
+
+# The database stopped for real under gunicorn and the worker (PostgreSQL's
+# server binaries needed; the test runs its own cluster).
+test-outage: install
+	$(call run_pytest,tests/integration/test_database_outage.py -m outage)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -54,12 +54,14 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.postgres",
     "taggit",
-    # Always installed, so that switching TASKS_BACKEND needs no migration.
-    "django_tasks_db",
     # The project package first: the apps after it register with it.
     "consultancy",
     "glossary",
     "services",
+    # Always installed, so that switching TASKS_BACKEND needs no migration.
+    # After consultancy, whose db_worker (it waits out database outages)
+    # replaces the library's.
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -74,6 +76,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A view that cannot reach the database answers 503, not 500.
+    "consultancy.outages.DatabaseOutageMiddleware",
     # Keeps the landing page and UTM parameters of a campaign visit in the session.
     "services.middleware.FirstTouchMiddleware",
 ]
@@ -103,6 +107,11 @@ DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR
 # psycopg's pool (below) replaces persistent connections.
 DATABASES["default"]["CONN_MAX_AGE"] = 0
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that does not answer fails a request within 2 s (then 503,
+    # consultancy/outages.py), rather than holding a worker for the default 10.
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env.int(
+        "DATABASE_CONNECT_TIMEOUT", default=2
+    )
     if env.bool("DATABASE_PREPARED_STATEMENTS", default=True):
         # Every page runs the same few queries: bound on the server and
         # prepared after a few uses, PostgreSQL plans each once per
@@ -114,10 +123,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         )
     # psycopg 3's pool replaces persistent connections (CONN_MAX_AGE must stay 0).
     if env.bool("DATABASE_POOL", default=True):
-        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        from consultancy.db_pool import check_connection
+
+        DATABASES["default"]["OPTIONS"]["pool"] = {
             "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=2),
             "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=10),
-            "timeout": 10,
+            # How long a request waits for a connection before it gives up.
+            "timeout": env.float("DATABASE_POOL_TIMEOUT", default=1.5),
+            # Each connection is checked as it leaves the pool, so that one
+            # broken by a database restart is replaced, never handed out.
+            "check": check_connection,
+            # The pool's own reconnection backs off exponentially; giving up
+            # after 2 s lets the next request connect afresh instead, so the
+            # site is back as soon as the database is.
+            "reconnect_timeout": 2,
         }
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
@@ -292,6 +311,9 @@ TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND]}}
 
 # Who hears about a new enquiry, and whether the visitor gets a short receipt.
 ENQUIRY_NOTIFY_EMAILS = env.list("ENQUIRY_NOTIFY_EMAILS", default=[])
+# The address visitors are given when the site cannot take their message
+# (the database is down): the first notified address unless set.
+CONTACT_EMAIL = env.str("CONTACT_EMAIL", default=(ENQUIRY_NOTIFY_EMAILS or [""])[0])
 ENQUIRY_SEND_ACKNOWLEDGEMENT = env.bool("ENQUIRY_SEND_ACKNOWLEDGEMENT", default=False)
 # Used for the admin link in notification emails sent outside a request
 # (the resend command); requests use their own host.

@@ -1,8 +1,10 @@
 from django.conf import settings
+from django.db import DatabaseError
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from consultancy import outages
 from consultancy.views import PublishedDetailView, PublishedListView
 from services import enquiries, spam
 from services.forms import EnquiryForm
@@ -41,10 +43,21 @@ def contact(request):
 
     submission = spam.start_submission(request)
     form = EnquiryForm(request.POST)
-    if form.is_valid():
-        enquiries.record_enquiry(form.cleaned_data, submission)
-        if not submission.rate_limited:
-            return redirect("services:contact_thanks")
+    try:
+        if form.is_valid():
+            enquiries.record_enquiry(form.cleaned_data, submission)
+            if not submission.rate_limited:
+                return redirect("services:contact_thanks")
+    except DatabaseError as error:
+        if not outages.is_database_outage(error):
+            raise
+        # Nothing was stored: the visitor gets their message back, to send
+        # again, and an address to write to (no database needed to show it).
+        outages.log_outage(error)
+        form.topic_item = None
+        return outages.service_unavailable(
+            request, "services/contact_form.html", {"form": form, "unsaved": True}
+        )
     if submission.rate_limited:
         return too_many_requests(request)
     return render(request, "services/contact_form.html", {"form": form})
