@@ -8,6 +8,7 @@ to start without a real secret key rather than fall back to a guessable one.
 
 import hashlib
 import hmac
+import re
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
@@ -259,6 +260,23 @@ PERMISSIONS_POLICY_DENIED = [
     "usb",
     "xr-spatial-tracking",
 ]
+
+# Sessions belong to staff (visitors have one only to keep a campaign's first
+# touch): they end when the browser closes, and DJANGO_STAFF_SESSION_HOURS after
+# the sign-in in any case (the admin does not write to the session after it).
+STAFF_SESSION_HOURS = env.int("DJANGO_STAFF_SESSION_HOURS", default=12)
+SESSION_COOKIE_AGE = STAFF_SESSION_HOURS * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Where the admin lives. A path of one's own keeps the admin out of the
+# scanners that try /admin/ on every site; it is no substitute for a
+# login throttle.
+ADMIN_URL = env.str("DJANGO_ADMIN_URL", default="admin/").strip("/") + "/"
+if not re.fullmatch(r"[-\w.~]+(/[-\w.~]+)*/", ADMIN_URL):
+    raise ImproperlyConfigured(
+        "DJANGO_ADMIN_URL must be a path of letters, digits and - _ . ~ such as "
+        f"staff-7hq2/ (the default is admin/); got {ADMIN_URL!r}."
+    )
 
 # Content Security Policy (Django's own): no inline script or style anywhere
 # on the public site, nothing loaded from other origins.

@@ -1,22 +1,55 @@
 """
-Security of production: the deploy checks and the headers every response carries.
+Security of the admin and of production: where the admin lives, how long
+staff sessions last, the deploy checks and the headers every response carries.
 """
 
+import importlib
 import os
 import subprocess
 import sys
+from contextlib import contextmanager
+from datetime import timedelta
 from unittest import mock
 
 import pytest
 from django.core.management import call_command
 from django.core.management.utils import get_random_secret_key
 from django.templatetags.static import static
-from django.urls import reverse
+from django.test import override_settings
+from django.urls import clear_url_caches, reverse
+from django.utils import timezone
 
-from tests.consultancy.test_settings import PROJECT_DIR
+import consultancy.urls
+from tests.consultancy.test_settings import A_REAL_SECRET, PROJECT_DIR, read_setting
 from tests.factories import make_term
 
 pytestmark = pytest.mark.django_db
+
+OFFICE = "203.0.113.10"
+ELSEWHERE = "198.51.100.20"
+WRONG = "not-the-password"
+
+
+def log_in(client, username, password, ip=OFFICE, **extra):
+    return client.post(
+        reverse("admin:login"),
+        {"username": username, "password": password, "next": reverse("admin:index")},
+        REMOTE_ADDR=ip,
+        **extra,
+    )
+
+
+def fail_five_times(client, username="editor", ip=OFFICE):
+    return [log_in(client, username, WRONG, ip=ip) for _ in range(5)]
+
+
+def is_logged_in(client):
+    return "_auth_user_id" in client.session
+
+
+def words(response):
+    """The page's text with its line breaks and indentation folded to single spaces."""
+    return " ".join(response.text.split())
 
 
 def fresh_python(*args, **environ):
@@ -34,6 +67,90 @@ def fresh_python(*args, **environ):
 
 def manage(*args, **environ):
     return fresh_python("manage.py", *args, **environ)
+
+
+# Where the admin lives (DJANGO_ADMIN_URL)
+
+
+def reload_urlconf():
+    importlib.reload(consultancy.urls)
+    clear_url_caches()
+
+
+@contextmanager
+def admin_at(url):
+    """The URLconf as built with ADMIN_URL=url (it reads the setting once, on import)."""
+    try:
+        with override_settings(ADMIN_URL=url):
+            reload_urlconf()
+            yield
+    finally:
+        reload_urlconf()
+
+
+def test_django_admin_url_moves_the_admin(client, editor):
+    with admin_at("back-office-7hq2/"):
+        assert client.get("/admin/").status_code == 404
+        assert client.get("/admin/login/").status_code == 404
+        assert reverse("admin:login") == "/back-office-7hq2/login/"
+        login = client.get("/back-office-7hq2/login/")
+        assert login.status_code == 200
+        assert 'id="login-form"' in login.text
+        response = log_in(client, "editor", "pw")
+        assert response["Location"] == "/back-office-7hq2/"
+        assert client.get(response["Location"]).status_code == 200
+
+
+def test_the_page_cache_never_stores_pages_under_the_moved_admin():
+    result = fresh_python(
+        "-c",
+        "import django; django.setup(); from consultancy import cache; "
+        "print(cache.UNCACHEABLE_PATH_PREFIXES)",
+        DJANGO_SECRET_KEY=A_REAL_SECRET,
+        DJANGO_ADMIN_URL="/back-office-7hq2",
+    )
+    assert result.stdout.strip() == "('/back-office-7hq2/', '/contact/')", result.stderr
+
+
+def test_an_admin_url_that_is_not_a_plain_path_is_refused():
+    result = read_setting(
+        "settings.ADMIN_URL", DJANGO_SECRET_KEY=A_REAL_SECRET, DJANGO_ADMIN_URL="<x>/"
+    )
+    assert result.returncode != 0
+    assert "DJANGO_ADMIN_URL must be a path" in result.stderr
+
+
+# Staff sessions
+
+
+def test_a_staff_session_ends_with_the_browser(client, editor):
+    response = log_in(client, "editor", "pw")
+    cookie = response.cookies["sessionid"]
+    assert cookie.value
+    assert not cookie["expires"]
+    assert not cookie["max-age"]
+
+
+@pytest.mark.parametrize(("hours_later", "still_signed_in"), [(11.9, True), (12.1, False)])
+def test_a_staff_session_ends_twelve_hours_after_the_login(
+    client, editor, hours_later, still_signed_in
+):
+    log_in(client, "editor", "pw")
+    later = timezone.now() + timedelta(hours=hours_later)
+    with mock.patch("django.contrib.sessions.backends.db.timezone.now", return_value=later):
+        response = client.get(reverse("admin:index"))
+    assert (response.status_code == 200) is still_signed_in
+    if not still_signed_in:
+        assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_staff_session_hours_come_from_the_environment():
+    result = read_setting(
+        "settings.SESSION_COOKIE_AGE, settings.SESSION_EXPIRE_AT_BROWSER_CLOSE",
+        DJANGO_SECRET_KEY=A_REAL_SECRET,
+        DJANGO_STAFF_SESSION_HOURS="3",
+    )
+    assert result.stdout.strip() == "10800 True", result.stderr
 
 
 # Production configuration: the deploy checks
