@@ -9,6 +9,7 @@ to start without a real secret key rather than fall back to a guessable one.
 import hashlib
 import hmac
 import re
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
@@ -57,6 +58,8 @@ INSTALLED_APPS = [
     "taggit",
     # Always installed, so that switching TASKS_BACKEND needs no migration.
     "django_tasks_db",
+    # Admin login throttling (README, "Security").
+    "axes",
     # The project package first: the apps after it register with it.
     "consultancy",
     "glossary",
@@ -80,6 +83,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Keeps the landing page and UTM parameters of a campaign visit in the session.
     "services.middleware.FirstTouchMiddleware",
+    # Turns a login refused by the axes backend into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "consultancy.urls"
@@ -171,6 +176,13 @@ PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60 * 60)
 if CACHES["default"]["BACKEND"].endswith("LocMemCache"):
     # Bounded: locmem is per process and must not grow without limit.
     CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 2000)
+
+# The throttle comes first: a locked-out login is refused before any backend
+# hashes the password (hashing is what makes guessing expensive for the server).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -269,14 +281,32 @@ SESSION_COOKIE_AGE = STAFF_SESSION_HOURS * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Where the admin lives. A path of one's own keeps the admin out of the
-# scanners that try /admin/ on every site; it is no substitute for a
-# login throttle.
+# scanners that try /admin/ on every site; it is no substitute for the
+# login throttle below.
 ADMIN_URL = env.str("DJANGO_ADMIN_URL", default="admin/").strip("/") + "/"
 if not re.fullmatch(r"[-\w.~]+(/[-\w.~]+)*/", ADMIN_URL):
     raise ImproperlyConfigured(
         "DJANGO_ADMIN_URL must be a path of letters, digits and - _ . ~ such as "
         f"staff-7hq2/ (the default is admin/); got {ADMIN_URL!r}."
     )
+
+# Admin login throttling (django-axes, README "Security"). Five failures for one
+# username, or from one IP address, none more than the cool-off apart, lock
+# further attempts for that username or address for the cool-off period; every
+# attempt during a lockout starts it again. The rest of the site stays open to
+# everyone. A successful sign-in does not clear the count: one could otherwise
+# sign in to one's own account between guesses at someone else's.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+# The same client address as the enquiry rate limits: X-Forwarded-For read
+# from the right behind ENQUIRY_PROXY_COUNT proxies, REMOTE_ADDR otherwise.
+AXES_CLIENT_IP_CALLABLE = "services.spam.client_ip"
+# The lockout page in the admin's own look, with a Retry-After header.
+AXES_LOCKOUT_CALLABLE = "consultancy.lockout.lockout_response"
+# Failed attempts are kept for the cool-off period only; successful sign-ins
+# are not logged.
+AXES_DISABLE_ACCESS_LOG = True
 
 # Content Security Policy (Django's own): no inline script or style anywhere
 # on the public site, nothing loaded from other origins.
@@ -298,6 +328,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
+    # django-axes logs every failed login and lockout as a warning (usernames
+    # and addresses masked); its routine INFO lines are noise.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
 
 # django-taggit: tag lookups ignore case, so "LLM" and "llm" are one tag.

@@ -1,6 +1,7 @@
 """
-Security of the admin and of production: where the admin lives, how long
-staff sessions last, the deploy checks and the headers every response carries.
+Security of the admin and of production: the login throttle, where the admin
+lives, how long staff sessions last, the deploy checks and the headers every
+response carries.
 """
 
 import importlib
@@ -12,8 +13,12 @@ from datetime import timedelta
 from unittest import mock
 
 import pytest
+from axes.models import AccessAttempt
+from django.contrib.auth.hashers import MD5PasswordHasher
+from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.core.management.utils import get_random_secret_key
+from django.db.models import F
 from django.templatetags.static import static
 from django.test import override_settings
 from django.urls import clear_url_caches, reverse
@@ -67,6 +72,110 @@ def fresh_python(*args, **environ):
 
 def manage(*args, **environ):
     return fresh_python("manage.py", *args, **environ)
+
+
+# The login throttle (django-axes)
+
+
+def test_five_failed_logins_lock_out_with_a_message_in_the_admins_look(client, editor):
+    *first_four, fifth = fail_five_times(client)
+    for response in first_four:
+        assert response.status_code == 200
+        assert "Please enter the correct username and password" in response.text
+    assert fifth.status_code == 429
+    assert "<h1>Too many failed logins</h1>" in fifth.text
+    assert "Logging in with this username or from your network is paused for 15 minutes." in words(
+        fifth
+    )
+    assert (
+        "every attempt before then, even with the right password, starts the wait again"
+        in words(fifth)
+    )
+    assert "Halyard AI content and enquiries" in fifth.text  # the admin's header
+    assert fifth["Retry-After"] == "900"
+
+
+def test_a_locked_out_login_is_refused_even_with_the_right_password(client, editor):
+    fail_five_times(client)
+    response = log_in(client, "editor", "pw")
+    assert response.status_code == 429
+    assert "Too many failed logins" in response.text
+    assert not is_logged_in(client)
+
+
+def test_the_lockout_ends_after_the_cool_off(client, editor):
+    fail_five_times(client)
+    # Sixteen minutes pass.
+    AccessAttempt.objects.update(attempt_time=F("attempt_time") - timedelta(minutes=16))
+    response = log_in(client, "editor", "pw")
+    assert response.status_code == 302
+    assert is_logged_in(client)
+
+
+def test_a_lockout_leaves_other_staff_elsewhere_and_the_public_site_alone(client, editor, sales):
+    fail_five_times(client, "editor", ip=OFFICE)
+    assert client.get(reverse("home"), REMOTE_ADDR=OFFICE).status_code == 200
+    response = log_in(client, "sales", "pw", ip=ELSEWHERE)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:index")
+    assert is_logged_in(client)
+
+
+def test_guesses_at_one_username_from_many_addresses_lock_that_username(client, editor):
+    for n in range(5):
+        log_in(client, "editor", WRONG, ip=f"192.0.2.{n + 1}")
+    assert log_in(client, "editor", "pw", ip=ELSEWHERE).status_code == 429
+
+
+def test_guesses_at_many_usernames_from_one_address_lock_that_address(client, sales):
+    for name in ("admin", "root", "editor", "staff", "test"):
+        log_in(client, name, WRONG, ip=OFFICE)
+    assert log_in(client, "sales", "pw", ip=OFFICE).status_code == 429
+    assert log_in(client, "sales", "pw", ip=ELSEWHERE).status_code == 302
+
+
+def test_behind_a_proxy_the_address_is_the_one_the_proxy_saw(client, sales, settings):
+    """The same rule as the enquiry rate limits: ENQUIRY_PROXY_COUNT, X-Forwarded-For."""
+    settings.ENQUIRY_PROXY_COUNT = 1
+    proxy = "10.0.0.2"
+    for name in ("admin", "root", "editor", "staff", "test"):
+        log_in(client, name, WRONG, ip=proxy, HTTP_X_FORWARDED_FOR=f"1.2.3.4, {OFFICE}")
+    assert log_in(client, "sales", "pw", ip=proxy, HTTP_X_FORWARDED_FOR=OFFICE).status_code == 429
+    # Another visitor behind the same proxy is not locked out with them.
+    response = log_in(client, "sales", "pw", ip=proxy, HTTP_X_FORWARDED_FOR=ELSEWHERE)
+    assert response.status_code == 302
+
+
+class CountingHasher(MD5PasswordHasher):
+    """MD5 (fast, for tests) that counts every hash it computes (verify() calls encode())."""
+
+    algorithm = "counting-md5"
+    calls = 0
+
+    def encode(self, password, salt):
+        CountingHasher.calls += 1
+        return super().encode(password, salt)
+
+
+@pytest.fixture
+def counting_hasher(settings):
+    settings.PASSWORD_HASHERS = [f"{__name__}.CountingHasher"]
+    CountingHasher.calls = 0
+    return CountingHasher
+
+
+@pytest.mark.parametrize("password", [WRONG, "pw"])
+def test_a_locked_out_login_hashes_no_password(client, counting_hasher, password):
+    """Hashing is what guessing costs the server: a locked-out attempt must cost none."""
+    User.objects.create_user("editor", password="pw", is_staff=True)
+    counting_hasher.calls = 0
+    log_in(client, "editor", WRONG)
+    assert counting_hasher.calls == 1  # an ordinary failure is hashed, once
+    for _ in range(4):
+        log_in(client, "editor", WRONG)
+    counting_hasher.calls = 0
+    assert log_in(client, "editor", password).status_code == 429
+    assert counting_hasher.calls == 0
 
 
 # Where the admin lives (DJANGO_ADMIN_URL)
@@ -232,6 +341,12 @@ def test_every_kind_of_page_has_the_headers(client, name, path, status):
     response = client.get(path)
     assert response.status_code == status
     assert_security_headers(response)
+
+
+def test_the_lockout_page_has_the_headers(client, editor):
+    *_, lockout = fail_five_times(client)
+    assert lockout.status_code == 429
+    assert_security_headers(lockout)
 
 
 def test_the_500_page_has_the_headers(client):
