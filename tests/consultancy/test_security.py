@@ -354,7 +354,7 @@ def test_the_500_page_has_the_headers(client):
     with mock.patch("consultancy.views.HomeView.get", side_effect=RuntimeError("boom")):
         response = client.get(reverse("home"))
     assert response.status_code == 500
-    assert_security_headers(response, csp=False)
+    assert_security_headers(response)
 
 
 def test_static_files_have_the_headers(client, settings, tmp_path):
