@@ -53,7 +53,7 @@ from consultancy.signals import content_changed
 CONTENT_VERSION_KEY = "page-cache:content-version"
 CACHEABLE_PARAMETERS = {"page", "tag", "q"}
 SEARCH_PAGE_SECONDS = 300
-UNCACHEABLE_PATH_PREFIXES = ("/admin/", "/contact/")
+UNCACHEABLE_PATH_PREFIXES = (f"/{settings.ADMIN_URL}", "/contact/")
 PROBE_KEY = "page-cache:probe"
 
 logger = logging.getLogger(__name__)

@@ -1,7 +1,7 @@
 """System checks for configuration that works on one machine but not in production."""
 
 from django.conf import settings
-from django.core.checks import Warning, register
+from django.core.checks import Error, Warning, register
 
 
 @register(deploy=True)
@@ -21,6 +21,24 @@ def page_cache_is_shared(app_configs, **kwargs):
                     "or set CACHE_URL=redis://host:6379/0 when several machines serve the site."
                 ),
                 id="consultancy.W001",
+            )
+        ]
+    return []
+
+
+@register()
+def enquiries_reach_someone(app_configs, **kwargs):
+    """
+    Without recipients every enquiry is saved but nobody hears of it. A regular
+    check, not a deploy one: `migrate`, `runserver` and `db_worker` run it too.
+    """
+    if not settings.DEBUG and not settings.ENQUIRY_NOTIFY_EMAILS:
+        return [
+            Error(
+                "ENQUIRY_NOTIFY_EMAILS is not set: enquiries from the contact form "
+                "would be saved but nobody would be told of them.",
+                hint="Set ENQUIRY_NOTIFY_EMAILS to the comma-separated addresses of sales.",
+                id="consultancy.E001",
             )
         ]
     return []

@@ -8,6 +8,8 @@ to start without a real secret key rather than fall back to a guessable one.
 
 import hashlib
 import hmac
+import re
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
@@ -54,6 +56,8 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.postgres",
     "taggit",
+    # Admin login throttling (README, "Security").
+    "axes",
     # The project package first: the apps after it register with it.
     "consultancy",
     "glossary",
@@ -65,7 +69,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost, so that their headers reach every response: static files,
+    # cached pages, errors.
     "django.middleware.security.SecurityMiddleware",
+    "consultancy.headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Cached public pages are answered here, before sessions, CSRF and auth.
     "consultancy.cache.PageCacheMiddleware",
@@ -80,6 +87,8 @@ MIDDLEWARE = [
     "consultancy.outages.DatabaseOutageMiddleware",
     # Keeps the landing page and UTM parameters of a campaign visit in the session.
     "services.middleware.FirstTouchMiddleware",
+    # Turns a login refused by the axes backend into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "consultancy.urls"
@@ -203,6 +212,13 @@ CACHES = {
 # content changes: see consultancy/cache.py).
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60 * 60)
 
+# The throttle comes first: a locked-out login is refused before any backend
+# hashes the password (hashing is what makes guessing expensive for the server).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -257,6 +273,8 @@ SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
 SESSION_COOKIE_SECURE = SECURE_SSL_REDIRECT
 CSRF_COOKIE_SECURE = SECURE_SSL_REDIRECT
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=False)
 if env.bool("DJANGO_BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
@@ -264,6 +282,66 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+
+# Permissions-Policy (consultancy/headers.py): the site uses none of these
+# browser features, so no page, and nothing injected into one, may ask for them.
+# Only names Chromium knows: it reports any other as an error in the console.
+PERMISSIONS_POLICY_DENIED = [
+    "accelerometer",
+    "autoplay",
+    "browsing-topics",
+    "camera",
+    "display-capture",
+    "encrypted-media",
+    "geolocation",
+    "gyroscope",
+    "hid",
+    "idle-detection",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "publickey-credentials-get",
+    "screen-wake-lock",
+    "serial",
+    "usb",
+    "xr-spatial-tracking",
+]
+
+# Sessions belong to staff (visitors have one only to keep a campaign's first
+# touch): they end when the browser closes, and DJANGO_STAFF_SESSION_HOURS after
+# the sign-in in any case (the admin does not write to the session after it).
+STAFF_SESSION_HOURS = env.int("DJANGO_STAFF_SESSION_HOURS", default=12)
+SESSION_COOKIE_AGE = STAFF_SESSION_HOURS * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Where the admin lives. A path of one's own keeps the admin out of the
+# scanners that try /admin/ on every site; it is no substitute for the
+# login throttle below.
+ADMIN_URL = env.str("DJANGO_ADMIN_URL", default="admin/").strip("/") + "/"
+if not re.fullmatch(r"[-\w.~]+(/[-\w.~]+)*/", ADMIN_URL):
+    raise ImproperlyConfigured(
+        "DJANGO_ADMIN_URL must be a path of letters, digits and - _ . ~ such as "
+        f"staff-7hq2/ (the default is admin/); got {ADMIN_URL!r}."
+    )
+
+# Admin login throttling (django-axes, README "Security"). Five failures for one
+# username, or from one IP address, none more than the cool-off apart, lock
+# further attempts for that username or address for the cool-off period; every
+# attempt during a lockout starts it again. The rest of the site stays open to
+# everyone. A successful sign-in does not clear the count: one could otherwise
+# sign in to one's own account between guesses at someone else's.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+# The same client address as the enquiry rate limits: X-Forwarded-For read
+# from the right behind ENQUIRY_PROXY_COUNT proxies, REMOTE_ADDR otherwise.
+AXES_CLIENT_IP_CALLABLE = "services.spam.client_ip"
+# The lockout page in the admin's own look, with a Retry-After header.
+AXES_LOCKOUT_CALLABLE = "consultancy.lockout.lockout_response"
+# Failed attempts are kept for the cool-off period only; successful sign-ins
+# are not logged.
+AXES_DISABLE_ACCESS_LOG = True
 
 # Content Security Policy (Django's own): no inline script or style anywhere
 # on the public site, nothing loaded from other origins.
@@ -285,6 +363,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
+    # django-axes logs every failed login and lockout as a warning (usernames
+    # and addresses masked); its routine INFO lines are noise.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
 
 # django-taggit: tag lookups ignore case, so "LLM" and "llm" are one tag.

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
@@ -21,5 +22,6 @@ urlpatterns = [
         TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
         name="robots",
     ),
-    path("admin/", admin.site.urls),
+    # DJANGO_ADMIN_URL; every link to the admin is reversed ("admin:…").
+    path(settings.ADMIN_URL, admin.site.urls),
 ]
