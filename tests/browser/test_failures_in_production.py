@@ -5,27 +5,31 @@ locked out with a clear message.
 """
 
 import pytest
+from django.contrib.auth.models import Permission, User
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from glossary.models import Term
-from tests.conftest import make_staff
 from tests.servers import RedisServer
 
-# serialized_rollback: the Editors group (a data migration) survives the flush.
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = pytest.mark.browser
 
 PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture
-def editor(db):
-    user = make_staff("editor", "Editors")
-    user.set_password(PASSWORD)
-    user.save()
+def editor(live_server):
+    """
+    A staff member who may edit terms. Given the permissions directly: the
+    live server's database is flushed between tests, and with it the groups
+    that a data migration made (permissions are made again after a flush).
+    """
+    user = User.objects.create_user("editor", "editor@example.com", PASSWORD, is_staff=True)
+    user.user_permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="glossary", codename__in=["view_term", "change_term"]
+        )
+    )
     return user
 
 
