@@ -402,6 +402,9 @@ ENQUIRY_SITE_URL = env.str("ENQUIRY_SITE_URL", default="")
 # A failed notification is retried this many times in all, with growing delays,
 # when the task backend can defer tasks (the database backend can).
 ENQUIRY_NOTIFY_MAX_ATTEMPTS = env.int("ENQUIRY_NOTIFY_MAX_ATTEMPTS", default=6)
+# /readyz fails ("notifications") when a genuine enquiry's notification has been
+# pending longer than this: the task worker is down or stuck.
+ENQUIRY_NOTIFY_ALERT_MINUTES = env.int("ENQUIRY_NOTIFY_ALERT_MINUTES", default=30)
 
 # Spam defences: a form sent sooner than this after it was shown is from a bot;
 # one older than this is refused as a replay (the visitor is asked to send it again).

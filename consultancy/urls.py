@@ -4,7 +4,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from consultancy import views
+from consultancy import health, views
 from consultancy.sitemaps import site_sitemaps
 
 admin.site.site_header = "Halyard AI content and enquiries"
@@ -24,4 +24,7 @@ urlpatterns = [
     ),
     # DJANGO_ADMIN_URL; every link to the admin is reversed ("admin:…").
     path(settings.ADMIN_URL, admin.site.urls),
+    # For process managers, load balancers and monitoring (consultancy/health.py).
+    path("healthz", health.liveness, name="healthz"),
+    path("readyz", health.readiness, name="readyz"),
 ]

@@ -6,7 +6,8 @@ class ServicesConfig(AppConfig):
     verbose_name = "Services and technologies"
 
     def ready(self):
-        from consultancy import content_types
+        from consultancy import content_types, health
+        from services.health import notifications_are_sent
         from services.models import Service, Technology
         from services.sitemaps import ServiceSitemap, TechnologySitemap
         from services.structured_data import service
@@ -39,3 +40,4 @@ class ServicesConfig(AppConfig):
             )
         )
         content_types.register_page("services:contact")
+        health.register("notifications", notifications_are_sent)

@@ -1,0 +1,98 @@
+"""/healthz and /readyz: JSON for machines, never cached, honest about what failed."""
+
+import socket
+import threading
+
+import pytest
+
+from consultancy import health
+
+pytestmark = pytest.mark.django_db
+
+
+def assert_never_cached_json(response):
+    assert response["Content-Type"] == "application/json"
+    assert "no-store" in response["Cache-Control"]
+    assert b"<html" not in response.content.lower()
+
+
+def test_healthz_answers_ok_without_touching_the_database(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+    assert_never_cached_json(response)
+
+
+def test_readyz_reports_each_check_with_its_time_when_all_is_well(client):
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok"
+    assert set(body["checks"]) == {"database", "cache", "notifications"}
+    for result in body["checks"].values():
+        assert result["status"] == "ok"
+        assert result["ms"] >= 0
+    assert_never_cached_json(response)
+
+
+def test_health_answers_are_never_stored_by_the_page_cache(client):
+    for path in ("/healthz", "/readyz"):
+        client.get(path)
+        assert "X-Page-Cache" not in client.get(path)
+
+
+def test_the_cache_check_gives_up_quickly_on_a_redis_that_never_answers(settings):
+    """
+    A server that accepts connections and then says nothing (a hung Redis),
+    with no timeout configured for the site: the check fails after its own
+    CACHE_TIMEOUT_SECONDS, not after redis-py's default of 5 s per command.
+    """
+    with socket.create_server(("127.0.0.1", 0)) as silent:
+        port = silent.getsockname()[1]
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": f"redis://127.0.0.1:{port}/0",
+            }
+        }
+        outcome = []
+
+        def probe():
+            try:
+                health.check_cache()
+            except Exception as error:
+                outcome.append(error)
+            else:
+                outcome.append(None)
+
+        # In a thread, so that a check that hangs fails this test instead of hanging it.
+        thread = threading.Thread(target=probe, daemon=True)
+        thread.start()
+        thread.join(timeout=5 * health.CACHE_TIMEOUT_SECONDS)
+        assert not thread.is_alive(), "the cache check waited as long as the site's client would"
+    [error] = outcome
+    assert type(error).__name__ == "TimeoutError"
+
+
+def test_a_failing_check_is_a_503_naming_it_not_a_500_page(client, monkeypatch):
+    def broken():
+        raise RuntimeError("secret-host.internal:5432 refused")
+
+    monkeypatch.setitem(health._checks, "database", broken)
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert_never_cached_json(response)
+    body = response.json()
+    assert body["checks"]["database"] == {
+        "status": "fail",
+        "error": "RuntimeError",
+        "ms": body["checks"]["database"]["ms"],
+    }
+    # What the exception said (hosts, say) is for the log, not for anyone reading /readyz.
+    assert b"secret-host" not in response.content
+
+
+def test_registering_a_check_twice_is_an_error():
+    with pytest.raises(ValueError, match="already registered"):
+        health.register("database", health.check_database)
