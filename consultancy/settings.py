@@ -10,6 +10,7 @@ import hashlib
 import hmac
 import re
 from datetime import timedelta
+from email.utils import parseaddr
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
@@ -358,15 +359,74 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
 }
 
+# Who is told about server errors: each 500 is emailed to ADMINS (from
+# DJANGO_ADMINS: "Jane <jane@example.com>,ops@example.com") and, when
+# SENTRY_DSN is set, sent to Sentry. templates/500.html says "we have been
+# told" only when one of them is set.
+ADMINS = env.list("DJANGO_ADMINS", default=[])
+for admin in ADMINS:
+    if "@" not in parseaddr(admin)[1]:
+        raise ImproperlyConfigured(
+            f"DJANGO_ADMINS: {admin!r} is not an email address "
+            '(use "Name <name@example.com>" or "name@example.com", separated by commas).'
+        )
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
+        "mail_admins": {
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+            "class": "django.utils.log.AdminEmailHandler",
+        },
+    },
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
-    # django-axes logs every failed login and lockout as a warning (usernames
-    # and addresses masked); its routine INFO lines are noise.
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        # Named so that Django's default handlers on it (its own console and
+        # mail_admins) are removed: records reach the root console once, and
+        # a 500 is emailed once, by django.request below.
+        "django": {"handlers": [], "level": "INFO"},
+        # Unhandled exceptions in views (the 500s). Other "django" errors,
+        # such as a request for a host not in ALLOWED_HOSTS, are only logged.
+        "django.request": {"handlers": ["mail_admins"]},
+        # runserver's request lines, as Django's default logging prints them.
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+        # django-axes logs every failed login and lockout as a warning (usernames
+        # and addresses masked); its routine INFO lines are noise.
+        "axes": {"level": "WARNING"},
+    },
 }
+
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    # Imported only when used: a site without Sentry never loads the SDK.
+    import sentry_sdk
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        integrations=[DjangoIntegration()],
+        environment=env.str("SENTRY_ENVIRONMENT", default="production"),
+        release=env.str("SENTRY_RELEASE", default="") or None,
+        # No cookies, user names, IP addresses or headers that identify a
+        # visitor; and no request bodies, which on the contact form are what
+        # a visitor wrote about themselves.
+        send_default_pii=False,
+        max_request_body_size="never",
+        # Errors only, unless asked: traces cost quota and carry URLs.
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )
 
 # django-taggit: tag lookups ignore case, so "LLM" and "llm" are one tag.
 TAGGIT_CASE_INSENSITIVE = True

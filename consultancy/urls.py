@@ -28,3 +28,5 @@ urlpatterns = [
     path("healthz", health.liveness, name="healthz"),
     path("readyz", health.readiness, name="readyz"),
 ]
+
+handler500 = "consultancy.views.server_error"

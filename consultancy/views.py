@@ -1,11 +1,13 @@
 """Views shared by every kind of content, and the site-wide pages."""
 
-from django.http import Http404
+from django.conf import settings
+from django.http import Http404, HttpResponseServerError
+from django.template import loader
 from django.utils.cache import add_never_cache_headers
 from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView, TemplateView
 
-from consultancy import content_types, structured_data
+from consultancy import content_types, health, structured_data
 from consultancy.links import url_for
 from consultancy.queries import page_relations, public_item
 
@@ -108,3 +110,21 @@ class HomeView(TemplateView):
             structured_data=[structured_data.organization(self.request)],
             **kwargs,
         )
+
+
+def errors_are_reported():
+    """Whether a server error reaches someone: emailed to ADMINS, or sent to Sentry."""
+    return bool(settings.ADMINS or settings.SENTRY_DSN)
+
+
+def server_error(request):
+    """
+    The 500 page (handler500). It says "we have been told" only when that is
+    true. Like Django's own, it renders without a request context, so that no
+    context processor can touch the database that may be what failed; and
+    the health URLs answer JSON even here.
+    """
+    if (response := health.answer_after_a_failure(request)) is not None:
+        return response
+    template = loader.get_template("500.html")
+    return HttpResponseServerError(template.render({"errors_reported": errors_are_reported()}))

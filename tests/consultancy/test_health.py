@@ -2,12 +2,23 @@
 
 import socket
 import threading
+import time
 
 import pytest
+from django.test import Client
 
 from consultancy import health
 
 pytestmark = pytest.mark.django_db
+
+# Nothing listens on port 1: connections are refused at once.
+CLOSED_PORT_REDIS = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    }
+}
 
 
 def assert_never_cached_json(response):
@@ -40,6 +51,25 @@ def test_health_answers_are_never_stored_by_the_page_cache(client):
     for path in ("/healthz", "/readyz"):
         client.get(path)
         assert "X-Page-Cache" not in client.get(path)
+
+
+def test_readyz_is_503_naming_the_cache_when_redis_is_down(client, settings):
+    settings.CACHES = CLOSED_PORT_REDIS
+    started = time.monotonic()
+    # Whatever fails on the way (the page cache reads Redis too), the prober
+    # gets the checks' JSON and never the HTML 500 page.
+    response = Client(raise_request_exception=False).get("/readyz")
+    elapsed = time.monotonic() - started
+    assert response.status_code == 503
+    assert_never_cached_json(response)
+    body = response.json()
+    assert body["status"] == "fail"
+    assert body["checks"]["cache"]["status"] == "fail"
+    assert body["checks"]["cache"]["error"] == "ConnectionError"
+    assert body["checks"]["database"]["status"] == "ok"
+    assert response["Retry-After"]
+    # A refused connection fails at once; this is far from any timeout.
+    assert elapsed < 10
 
 
 def test_the_cache_check_gives_up_quickly_on_a_redis_that_never_answers(settings):
@@ -96,3 +126,35 @@ def test_a_failing_check_is_a_503_naming_it_not_a_500_page(client, monkeypatch):
 def test_registering_a_check_twice_is_an_error():
     with pytest.raises(ValueError, match="already registered"):
         health.register("database", health.check_database)
+
+
+class BrokenMiddleware:
+    """Fails every request before any view runs, as a middleware whose server is down would."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        raise ConnectionError("down")
+
+
+@pytest.fixture
+def broken_middleware(settings):
+    settings.MIDDLEWARE = ["tests.consultancy.test_health.BrokenMiddleware", *settings.MIDDLEWARE]
+    return Client(raise_request_exception=False)
+
+
+def test_health_urls_answer_json_even_when_the_request_fails_before_the_view(broken_middleware):
+    healthz = broken_middleware.get("/healthz")
+    readyz = broken_middleware.get("/readyz")
+    assert (healthz.status_code, healthz.json()) == (503, {"status": "fail"})
+    assert readyz.status_code == 503
+    assert set(readyz.json()["checks"]) == {"database", "cache", "notifications"}
+    assert_never_cached_json(healthz)
+    assert_never_cached_json(readyz)
+
+
+def test_other_pages_still_get_the_html_500_page_then(broken_middleware):
+    response = broken_middleware.get("/glossary/")
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in response.content.decode()
