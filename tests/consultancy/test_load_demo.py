@@ -1,8 +1,11 @@
+from io import StringIO
+
 import pytest
 from django.core.management import call_command
 
 from glossary.models import Term
 from services.models import Service, Technology
+from tests.factories import make_service, make_technology, make_term
 
 pytestmark = pytest.mark.django_db
 
@@ -68,3 +71,28 @@ def test_load_demo_keeps_editors_own_content_and_restores_demo_text():
     call_command("load_demo")
     assert Term.objects.filter(slug="editors-own").exists()
     assert Term.objects.get(slug="foundation-model").short_definition != "Changed."
+
+
+def test_if_empty_loads_the_demo_into_an_empty_site():
+    out = StringIO()
+    call_command("load_demo", "--if-empty", stdout=out)
+    assert Term.objects.filter(slug="foundation-model").exists()
+    assert Service.objects.exists()
+    assert "Demo content is loaded." in out.getvalue()
+
+
+@pytest.mark.parametrize("make", [make_term, make_service, make_technology])
+def test_if_empty_leaves_a_site_with_any_content_alone(make):
+    make(slug="editors-own")
+    out = StringIO()
+    call_command("load_demo", "--if-empty", stdout=out)
+    assert not Term.objects.filter(slug="foundation-model").exists()
+    assert Term.objects.count() + Service.objects.count() + Technology.objects.count() == 1
+    assert "Demo content not loaded: the site already has content" in out.getvalue()
+
+
+def test_if_empty_keeps_an_editors_changes_to_a_demo_item():
+    call_command("load_demo")
+    Term.objects.filter(slug="foundation-model").update(short_definition="Edited.")
+    call_command("load_demo", "--if-empty", stdout=StringIO())
+    assert Term.objects.get(slug="foundation-model").short_definition == "Edited."

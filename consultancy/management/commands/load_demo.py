@@ -5,6 +5,10 @@ files in consultancy/demo/, all published and related to each other.
 Idempotent: items are matched by slug and saved only when their text differs,
 so a second run changes nothing (not even "last updated" dates). Content that
 editors added themselves is never touched.
+
+With --if-empty (what `make run` uses) it loads only into a site with no
+term, service or technology at all: a plain run puts the demo items' text
+back, which would undo an editor's changes to them on every `make run`.
 """
 
 from pathlib import Path
@@ -63,8 +67,26 @@ def by_slug(model, slugs, source):
 class Command(BaseCommand):
     help = "Load (or refresh) the demo glossary, services and technologies."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Load only when there is no term, service or technology yet; else do nothing.",
+        )
+
     @transaction.atomic
-    def handle(self, *args, **options):
+    def handle(self, *args, if_empty=False, **options):
+        if if_empty:
+            existing = {
+                model._meta.verbose_name_plural: model.objects.count()
+                for model in (Term, Service, Technology)
+            }
+            if any(existing.values()):
+                found = ", ".join(f"{count} {name}" for name, count in existing.items())
+                self.stdout.write(
+                    f"Demo content not loaded: the site already has content ({found})."
+                )
+                return
         counts = {}
         technologies = read_items("technologies.yaml")
         services = read_items("services.yaml")
