@@ -13,23 +13,37 @@ FIND_PYTHON := for p in $${PYTHON:-} python3.13 python3.14 python3.12 python3 py
 	   $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
 	   echo $$p; break; fi; done
 
+# The port of `make run` and `make serve`: PORT=9000 make serve (or make serve PORT=9000).
+PORT ?= 8000
+# `make serve` and `make worker`: production mode (debug off) on this machine.
+# It is plain HTTP on 127.0.0.1, so the HTTPS redirect is off unless asked for.
+SERVE_ENV := DJANGO_DEBUG=0 \
+	DJANGO_SECURE_SSL_REDIRECT=$${DJANGO_SECURE_SSL_REDIRECT:-0} \
+	DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost}
+# Backups and restores sign nothing: any secret key lets the settings load.
+MAINTENANCE_ENV := DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-maintenance-only-not-a-real-secret}
+
 # pytest exits 5 when it ran no test: for us that is a failure.
 define run_pytest
 	$(TEST_ENV) $(PY) -m pytest $(1) $(PYTEST_ARGS); status=$$?; \
 	if [ $$status -eq 5 ]; then echo "error: no test ran" >&2; exit 1; fi; exit $$status
 endef
 
-.PHONY: help install run serve test test-browser test-multiserver test-outage lint format check bench clean
+.PHONY: help install run serve worker backup restore require-secret-key test test-browser \
+	test-multiserver test-outage lint format check bench clean
 
 help:
-	@echo "make run     set up, load the demo content and serve http://127.0.0.1:8000/"
+	@echo "make run     set up, load the demo content into an empty site, serve http://127.0.0.1:8000/"
 	@echo "make test    set up and run the whole test suite (SQLite unless DATABASE_URL is set)"
 	@echo "make test-browser  end-to-end tests in headless Chromium: axe-core, Nu HTML checker, CSP"
 	@echo "make test-multiserver  two app servers on PostgreSQL and Redis (needs DATABASE_URL, CACHE_URL)"
 	@echo "make lint    ruff check and ruff format --check"
 	@echo "make format  format the code with ruff"
 	@echo "make check   Django's system checks and the missing-migrations check"
-	@echo "make serve   serve without reloading the demo content"
+	@echo "make serve   production mode under gunicorn on 127.0.0.1:\$$PORT (needs DJANGO_SECRET_KEY)"
+	@echo "make worker  the task worker that sends enquiry emails, beside make serve"
+	@echo "make backup  a dump of the database into backups/"
+	@echo "make restore FILE=backups/...  restore a dump into an empty database"
 	@echo "make bench   benchmark the site under gunicorn with 10,000 terms (bench/README.md)"
 	@echo "make clean   remove .venv, the SQLite database and collected static files"
 
@@ -50,14 +64,39 @@ $(INSTALLED): $(PY) requirements.txt requirements-dev.txt
 
 install: $(INSTALLED)
 
+# The demo content goes only into an empty site: reloading it every time
+# would undo an editor's changes to the demo items.
 run: install
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
-	DJANGO_DEBUG=1 $(PY) manage.py load_demo
-	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+	DJANGO_DEBUG=1 $(PY) manage.py load_demo --if-empty
+	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-serve: install
-	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
-	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:8000
+# Checked before anything is installed or started.
+require-secret-key:
+	@if [ -z "$${DJANGO_SECRET_KEY:-}" ]; then \
+		echo "error: make $(MAKECMDGOALS) runs in production mode and needs DJANGO_SECRET_KEY." >&2; \
+		echo "       Generate one with:" >&2; \
+		echo "         python -c \"import secrets; print(secrets.token_urlsafe(50))\"" >&2; \
+		echo "       then: DJANGO_SECRET_KEY='<that key>' make $(MAKECMDGOALS)" >&2; \
+		exit 1; \
+	fi
+
+# As in production (README, "Deployment"), but on 127.0.0.1 over plain HTTP.
+serve: require-secret-key install
+	$(SERVE_ENV) $(PY) manage.py collectstatic --noinput -v0
+	$(SERVE_ENV) $(PY) manage.py migrate --noinput
+	$(SERVE_ENV) PORT=$(PORT) exec $(PY) -m gunicorn --config gunicorn.conf.py consultancy.wsgi
+
+# Sends what make serve queues (the emails to sales); make run sends them at once.
+worker: require-secret-key install
+	$(SERVE_ENV) exec $(PY) manage.py db_worker
+
+backup: install
+	$(MAINTENANCE_ENV) $(PY) manage.py backup_database
+
+restore: install
+	@if [ -z "$(FILE)" ]; then echo "usage: make restore FILE=backups/<file>" >&2; exit 1; fi
+	$(MAINTENANCE_ENV) $(PY) manage.py restore_database "$(FILE)"
 
 # With a coverage summary, for reading (no threshold: the figure is not the goal).
 test: install
