@@ -16,10 +16,12 @@ FIND_PYTHON := for p in $${PYTHON:-} python3.13 python3.14 python3.12 python3 py
 # The port of `make run` and `make serve`: PORT=9000 make serve (or make serve PORT=9000).
 PORT ?= 8000
 # `make serve` and `make worker`: production mode (debug off) on this machine.
-# It is plain HTTP on 127.0.0.1, so the HTTPS redirect is off unless asked for.
+# It is plain HTTP on 127.0.0.1, so the HTTPS redirect is off unless asked for;
+# production requires an address to notify of enquiries (consultancy.E001).
 SERVE_ENV := DJANGO_DEBUG=0 \
 	DJANGO_SECURE_SSL_REDIRECT=$${DJANGO_SECURE_SSL_REDIRECT:-0} \
-	DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost}
+	DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost} \
+	ENQUIRY_NOTIFY_EMAILS=$${ENQUIRY_NOTIFY_EMAILS:-sales@example.com}
 # Backups and restores sign nothing: any secret key lets the settings load.
 MAINTENANCE_ENV := DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-maintenance-only-not-a-real-secret}
 

@@ -75,20 +75,21 @@ _cache_probes = {}
 def cache_probe():
     """
     The default cache, as the cache check reaches it. A Redis server is asked
-    through a client of its own with short socket timeouts, whatever the
-    site's client has: a Redis that accepts connections but never answers
-    must fail the check quickly. In-process caches cannot hang.
+    through a client of the check's own: Django's plain RedisCache, whose
+    errors raise (the site's backend fails soft, so that a page never fails
+    with the cache, and would hide them), with socket timeouts no longer than
+    CACHE_TIMEOUT_SECONDS (a Redis that accepts connections but never answers
+    must fail the check quickly). Other caches are asked directly.
     """
     config = settings.CACHES[DEFAULT_CACHE_ALIAS]
-    backend = import_string(config["BACKEND"])
-    if not issubclass(backend, RedisCache):
+    if not issubclass(import_string(config["BACKEND"]), RedisCache):
         return caches[DEFAULT_CACHE_ALIAS]
     key = repr(config)
     if key not in _cache_probes:
         options = dict(config.get("OPTIONS", {}))
         for name in ("socket_connect_timeout", "socket_timeout"):
             options[name] = min(options.get(name) or CACHE_TIMEOUT_SECONDS, CACHE_TIMEOUT_SECONDS)
-        _cache_probes[key] = backend(config["LOCATION"], {**config, "OPTIONS": options})
+        _cache_probes[key] = RedisCache(config["LOCATION"], {**config, "OPTIONS": options})
     return _cache_probes[key]
 
 

@@ -19,6 +19,9 @@ from consultancy import backups
 
 class Command(BaseCommand):
     help = "Back up the database into a timestamped file that restore_database can restore."
+    # No system checks: a backup or a restore must not wait for the rest of
+    # the configuration to be right (say, ENQUIRY_NOTIFY_EMAILS in production).
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument(

@@ -19,6 +19,9 @@ from consultancy import backups
 
 class Command(BaseCommand):
     help = "Restore a backup_database file into an empty database."
+    # No system checks: a backup or a restore must not wait for the rest of
+    # the configuration to be right (say, ENQUIRY_NOTIFY_EMAILS in production).
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="The backup (.dump for PostgreSQL, .sqlite3 for SQLite).")
