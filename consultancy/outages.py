@@ -49,6 +49,9 @@ def contact_email():
 def retry_later(response):
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     add_never_cache_headers(response)
+    # Logged once a minute by log_outage, not once per request by Django
+    # (whose log of a 5xx would also email DJANGO_ADMINS every time).
+    response._has_been_logged = True
     return response
 
 

@@ -1,5 +1,7 @@
 """Views shared by every kind of content, and the site-wide pages."""
 
+import sys
+
 from django.conf import settings
 from django.http import Http404, HttpResponseServerError
 from django.template import loader
@@ -7,7 +9,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView, TemplateView
 
-from consultancy import content_types, health, structured_data
+from consultancy import content_types, health, outages, structured_data
 from consultancy.links import url_for
 from consultancy.queries import page_relations, public_item
 
@@ -126,5 +128,10 @@ def server_error(request):
     """
     if (response := health.answer_after_a_failure(request)) is not None:
         return response
+    # The database failed before a view ran (sessions, auth): an outage,
+    # answered like one in a view (consultancy/outages.py), not a bug.
+    if outages.is_database_outage(error := sys.exception()):
+        outages.log_outage(error)
+        return outages.service_unavailable(request)
     template = loader.get_template("500.html")
     return HttpResponseServerError(template.render({"errors_reported": errors_are_reported()}))
