@@ -1,9 +1,10 @@
 """Views shared by every kind of content, and the site-wide pages."""
 
 import sys
+from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import Http404, HttpResponseServerError
+from django.http import Http404, HttpResponsePermanentRedirect, HttpResponseServerError
 from django.template import loader
 from django.utils.cache import add_never_cache_headers
 from django.utils.functional import cached_property
@@ -53,13 +54,65 @@ class SectionMixin:
         )
 
 
+def canonical_page(value):
+    """
+    A page number as the site spells it: what Django's paginator reads as page
+    2 ("02", " 2", "+2") is "2", and page 1 (or an empty value) has no
+    parameter at all (None). What is no page number is not found.
+    """
+    if value == "":
+        return None
+    try:
+        number = int(value)
+    except ValueError:
+        raise Http404("No such page.") from None
+    if number < 1:
+        raise Http404("No such page.")
+    return None if number == 1 else str(number)
+
+
+def canonical_query(query, rules):
+    """
+    The query string (from "?", or "" for none) that spells `query` canonically,
+    or None when it already does. `rules` maps each parameter the page reads to
+    a function giving its canonical value, None to leave it out; like Django,
+    a repeated parameter counts by its last value. Other parameters (campaign
+    links…) are kept as they are.
+    """
+    given = list(query.lists())
+    canonical = []
+    for name, values in given:
+        if name not in rules:
+            canonical.append((name, values))
+        elif (value := rules[name](values[-1])) is not None:
+            canonical.append((name, [value]))
+    if canonical == given:
+        return None
+    return f"?{urlencode(canonical, doseq=True)}" if canonical else ""
+
+
 class PublishedListView(SectionMixin, ListView):
-    """A paginated list of the public items of one kind."""
+    """
+    A paginated list of the public items of one kind. Only the canonical
+    spelling of each page answers 200; any other is redirected to it (or is
+    not found), so the page cache stores one entry per page however many
+    variants are linked or made up.
+    """
 
     paginate_by = 24
 
     def get_queryset(self):
         return self.model.objects.cards()
+
+    def canonical_parameters(self):
+        """{name: canonical_value(value)} for each query parameter this page reads."""
+        return {self.page_kwarg: canonical_page}
+
+    def get(self, request, *args, **kwargs):
+        canonical = canonical_query(request.GET, self.canonical_parameters())
+        if canonical is not None:
+            return HttpResponsePermanentRedirect(f"{request.path}{canonical}")
+        return super().get(request, *args, **kwargs)
 
 
 class PublishedDetailView(SectionMixin, DetailView):

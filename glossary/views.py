@@ -1,3 +1,4 @@
+from django.core.validators import slug_unicode_re
 from django.http import Http404
 from django.utils.functional import cached_property
 from taggit.models import Tag
@@ -16,6 +17,18 @@ def letter_url_part(letter):
     return LETTER_IN_URL.get(letter, letter.lower())
 
 
+def canonical_search(raw):
+    """
+    The search as its words, one space apart ("  Model  " is "Model"): the
+    same results. Case is kept: the search box shows the query back as typed.
+    """
+    return " ".join(clean_query(raw))
+
+
+def canonical_tag(raw):
+    return raw.strip()[:100] or None
+
+
 class TermListView(PublishedListView):
     """
     The A–Z index: every letter (linked when it has terms), then one page of
@@ -30,10 +43,17 @@ class TermListView(PublishedListView):
     def query(self):
         return " ".join(clean_query(self.request.GET.get("q", "")))
 
+    def canonical_parameters(self):
+        return {**super().canonical_parameters(), "q": canonical_search, "tag": canonical_tag}
+
     @cached_property
     def tag(self):
-        slug = self.request.GET.get("tag", "").strip()[:100]
-        return Tag.objects.filter(slug=slug).first() if slug else None
+        """
+        The tag named by ?tag=, or None. Only text that can be a slug is looked
+        up: PostgreSQL refuses some other text (NUL) with an error.
+        """
+        slug = self.request.GET.get("tag", "")
+        return Tag.objects.filter(slug=slug).first() if slug_unicode_re.fullmatch(slug) else None
 
     @cached_property
     def letter(self):
@@ -74,7 +94,8 @@ class TermListView(PublishedListView):
         return super().get_context_data(
             letters=[(letter, letter_url_part(letter), letter in used) for letter in ALPHABET],
             query=self.query,
-            raw_query=self.request.GET.get("q", "")[:200],
+            # Shown in the search box: only a canonical query gets this far.
+            raw_query=self.query,
             searching="q" in self.request.GET,
             tag=self.tag,
             tag_requested=self.request.GET.get("tag", "")[:100],

@@ -85,6 +85,20 @@ def too_long(what, limit):
     return f"Please keep {what} to at most {limit} characters (it has %(show_value)d)."
 
 
+class HiddenValue(forms.CharField):
+    """
+    A hidden field that the form fills in when it is shown. Its clean_<name>()
+    method makes any bad value harmless, so none (not even NUL) is an error
+    that a visitor would see and could not correct.
+    """
+
+    widget = forms.HiddenInput
+
+    def __init__(self):
+        super().__init__(required=False)
+        self.validators = []
+
+
 class EnquiryForm(forms.Form):
     name = forms.CharField(
         label="Your name",
@@ -147,9 +161,9 @@ class EnquiryForm(forms.Form):
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
     # Filled in when the form is shown; bad values are ignored, never shown.
-    topic = forms.CharField(required=False, widget=forms.HiddenInput)
-    source = forms.CharField(required=False, widget=forms.HiddenInput)
-    started = forms.CharField(required=False, widget=forms.HiddenInput)
+    topic = HiddenValue()
+    source = HiddenValue()
+    started = HiddenValue()
 
     honeypot_field = "website"
 
@@ -180,7 +194,7 @@ class EnquiryForm(forms.Form):
         """Initial values when the form is shown: its topic, page and start time."""
         return {
             "topic": str(topic_value or "")[:200],
-            "source": str(source or "")[:URL_MAX_LENGTH],
+            "source": printable(source or "", URL_MAX_LENGTH),
             "started": sign_timestamp(),
         }
 

@@ -7,6 +7,7 @@ enquiries, services/spam.py judges them and services/notifications.py emails sal
 """
 
 from django.conf import settings
+from django.core.validators import slug_re
 from django.db import models
 from django.db.models import Count, Max, Q
 from django.db.models.functions import Lower, TruncWeek
@@ -37,9 +38,11 @@ def resolve_topic(value):
     """
     The published term, service or technology that a "kind:slug" topic names,
     or None for anything else (unknown kind or slug, draft, malformed text).
+    Only a slug as the URLs spell it reaches the database, which may refuse
+    other text (PostgreSQL rejects NUL in a query as an error).
     """
     kind, _, slug = str(value or "").partition(":")
-    if kind not in TopicKind.values or not slug or len(slug) > 120:
+    if kind not in TopicKind.values or len(slug) > 120 or not slug_re.fullmatch(slug):
         return None
     return content_types.get(kind).model.objects.published().filter(slug=slug).first()
 

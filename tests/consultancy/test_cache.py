@@ -209,7 +209,7 @@ def test_search_results_are_cached_briefly_and_fresh_after_an_edit(client, term,
     assert "Foundation Benchmarks" in text(fetch(client, "/glossary/?q=foundation"))
 
 
-@pytest.mark.parametrize("path", ["/glossary/?page=1", "/glossary/?tag=llm", "/glossary/?q=model"])
+@pytest.mark.parametrize("path", ["/glossary/?tag=llm", "/glossary/?q=model"])
 def test_pages_with_listed_parameters_are_cached(client, term, path):
     fetch(client, path)
     assert fetch(client, path)["X-Page-Cache"] == "hit"

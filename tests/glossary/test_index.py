@@ -123,6 +123,32 @@ def test_tag_filter(client):
     assert "No such tag" in text(unknown)
 
 
+@pytest.mark.parametrize("tag", ["nlp\x00", "\x00", "nl\x00p", "nlp\x1b", "nlp\u202e", "a b"])
+def test_a_tag_with_nul_or_control_characters_is_an_unknown_tag(client, tag):
+    """PostgreSQL refuses NUL in a query: such a tag used to answer 500 there."""
+    make_term(name="Tagged Term", tags=["nlp"])
+    response = client.get("/glossary/", {"tag": tag})
+    assert response.status_code == 404
+    assert "No such tag" in text(response)
+    assert "Tagged Term" not in text(response)
+
+
+@pytest.mark.parametrize(
+    ("variant", "canonical"),
+    [
+        ("/glossary/?tag=%20nlp%20", "/glossary/?tag=nlp"),
+        ("/glossary/?tag=", "/glossary/"),
+        ("/glossary/?tag=nlp&page=1", "/glossary/?tag=nlp"),
+        ("/glossary/letter/t/?tag=nlp&page=01", "/glossary/letter/t/?tag=nlp"),
+    ],
+)
+def test_a_tag_spelled_another_way_is_redirected_to_the_canonical_url(client, variant, canonical):
+    make_term(name="Tagged Term", tags=["nlp"])
+    response = client.get(variant)
+    assert (response.status_code, response["Location"]) == (301, canonical)
+    assert "Tagged Term" in text(client.get(canonical))
+
+
 def test_index_describes_the_glossary_as_a_defined_term_set(client):
     assert structured_types(client.get("/glossary/")) == {"BreadcrumbList", "DefinedTermSet"}
 
@@ -154,10 +180,42 @@ def test_search_never_shows_drafts(client):
 
 @pytest.mark.parametrize("query", ["", "   ", "%%%", "'; DROP TABLE x; --", "a" * 5000, "\x00"])
 def test_empty_or_junk_queries_get_a_helpful_empty_state(client, query):
-    response = client.get("/glossary/", {"q": query})
+    response = client.get("/glossary/", {"q": query}, follow=True)
     assert response.status_code == 200
     assert "Try a shorter word" in text(response) or "Type a word to search" in text(response)
     assert '<meta name="robots" content="noindex, follow">' in text(response)
+
+
+@pytest.mark.parametrize(
+    ("variant", "canonical"),
+    [
+        ("/glossary/?q=%20Model%20", "/glossary/?q=Model"),
+        ("/glossary/?q=Foundation%20%20%20Model", "/glossary/?q=Foundation+Model"),
+        ("/glossary/?q=Foundation,+Model%3F", "/glossary/?q=Foundation+Model"),
+        ("/glossary/?q=Model%00", "/glossary/?q=Model"),
+        ("/glossary/?q=Model&q=Model", "/glossary/?q=Model"),
+        ("/glossary/?q=Model&page=1", "/glossary/?q=Model"),
+        ("/glossary/?q=%20", "/glossary/?q="),
+        (f"/glossary/?q={'a' * 150}", f"/glossary/?q={'a' * 100}"),
+        ("/glossary/?q=" + "+".join("abcdefghij"), "/glossary/?q=" + "+".join("abcdefgh")),
+    ],
+)
+def test_a_search_spelled_another_way_is_redirected_to_its_words(client, variant, canonical):
+    """Each spelling of one search used to be a page cache entry of its own."""
+    make_term(name="Foundation Model")
+    response = client.get(variant)
+    assert (response.status_code, response["Location"]) == (301, canonical)
+    assert response.get("X-Page-Cache") is None
+    assert client.get(canonical).status_code == 200
+
+
+def test_the_canonical_search_is_cached_and_shows_the_query_back(client):
+    make_term(name="Foundation Model")
+    first = client.get("/glossary/?q=Foundation+Model")
+    assert first["X-Page-Cache"] == "miss"
+    assert 'value="Foundation Model"' in text(first)
+    assert "1 result for “Foundation Model”" in text(first)
+    assert client.get("/glossary/?q=Foundation+Model")["X-Page-Cache"] == "hit"
 
 
 def test_no_results_offers_help(client):

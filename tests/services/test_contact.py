@@ -125,6 +125,23 @@ def test_unknown_or_unpublished_topic_falls_back_to_the_plain_form(
     assert (enquiry.topic_kind, enquiry.topic_title) == ("", "")
 
 
+@pytest.mark.parametrize(
+    "topic", ["term:a\x00b", "term:\x00", "\x00:\x00", "service:x\x1by", "term:é", "term:a b"]
+)
+def test_a_topic_with_nul_or_control_characters_falls_back_to_the_plain_form(client, topic):
+    """PostgreSQL refuses NUL in a query: such a topic used to answer 500 there."""
+    make_term(slug="a-b")
+    response = client.get(CONTACT_URL, {"topic": topic})
+    assert response.status_code == 200
+    assert "About:" not in response.content.decode()
+
+
+def test_a_posted_topic_with_nul_is_no_topic(send_enquiry, enquiry_form_data):
+    send_enquiry(enquiry_form_data(topic="term:a\x00b"))
+    enquiry = Enquiry.objects.get()
+    assert (enquiry.topic, enquiry.topic_kind) == (None, "")
+
+
 def test_contact_page_alone_shows_the_plain_form_with_one_heading(client):
     response = client.get(CONTACT_URL)
     content = response.content.decode()
