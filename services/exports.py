@@ -5,6 +5,7 @@ import csv
 from django.utils import timezone
 
 from services.models.enquiry import UTM_FIELDS
+from services.text import reveal_hidden
 
 CSV_COLUMNS = [
     ("id", "pk"),
@@ -29,12 +30,16 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def csv_cell(value):
-    """A value as a CSV cell that a spreadsheet shows as text, never runs as a formula."""
+    """
+    A value as a CSV cell that a spreadsheet shows as text, never runs as a
+    formula, and in which no hidden character (a bidirectional override…)
+    reorders or hides what it shows: each is spelled out, e.g. "[U+202E]".
+    """
     if value is None:
         return ""
     if hasattr(value, "isoformat"):
         return timezone.localtime(value).isoformat(timespec="seconds")
-    text = str(value)
+    text = reveal_hidden(value)
     return f"'{text}" if text.startswith(FORMULA_PREFIXES) else text
 
 

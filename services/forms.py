@@ -19,7 +19,7 @@ from services.models.enquiry import (
     URL_MAX_LENGTH,
     resolve_topic,
 )
-from services.text import printable
+from services.text import is_hidden, printable
 
 # The consent text is stored with each enquiry exactly as shown, so changing
 # the wording here changes what later enquiries record, never earlier ones.
@@ -30,6 +30,7 @@ CONSENT_TEXT = (
 TIMESTAMP_SALT = "services.contact-form.started"
 # Characters allowed in a message besides printable ones: tab and line breaks.
 MESSAGE_WHITESPACE = {"\t", "\n", "\r"}
+EMAIL_INVALID = "Please enter an email address like name@example.com."
 
 
 def sign_timestamp(at=None):
@@ -50,23 +51,32 @@ def form_age(token):
 
 class PlainText:
     """
-    Refuses control characters and Unicode line or paragraph separators, which no
-    visitor types on purpose and which can break email headers and CSV files.
-    A multi-line field still accepts tabs and line breaks. NUL is left to
-    Django's own validator, which every CharField runs.
+    Refuses what no visitor types on purpose and what can break an email
+    header, a CSV file or how the admin shows text: control characters, Unicode
+    line or paragraph separators and, on a single line, format characters such
+    as the bidirectional overrides (U+202E), which can make text read backwards
+    (joiners are fine: services/text.py). A multi-line field accepts tabs and
+    line breaks, and its format characters are removed instead (a long message
+    is not retyped for an invisible mark): EnquiryForm.clean_message. NUL is
+    left to Django's own validator, which every CharField runs.
     """
 
     def __init__(self, what, multiline=False):
         self.what = what
+        self.multiline = multiline
         self.allowed = MESSAGE_WHITESPACE if multiline else frozenset()
 
     def __call__(self, value):
         for character in value:
-            if character in self.allowed or character == "\x00":
+            if character in self.allowed or character == "\x00" or not is_hidden(character):
                 continue
-            if unicodedata.category(character) not in {"Cc", "Zl", "Zp"}:
-                continue
-            if character in "\r\n\u2028\u2029":
+            if unicodedata.category(character) == "Cf":
+                if self.multiline:
+                    continue
+                raise ValidationError(
+                    format_character_message(self.what, character), code="format_character"
+                )
+            if character in "\r\n\u2028\u2029" and not self.multiline:
                 raise ValidationError(
                     f"Please write {self.what} on a single line.", code="line_break"
                 )
@@ -78,6 +88,29 @@ def control_character_message(what):
         f"Please retype {what}: it contains an invisible control character "
         "that cannot be sent (this can happen when pasting)."
     )
+
+
+def format_character_message(what, character):
+    name = unicodedata.name(character, "unnamed").lower()
+    return (
+        f"Please retype {what} without the invisible formatting character it contains "
+        f"(U+{ord(character):04X}, {name}): it changes how text is shown, so we cannot "
+        "accept it (this can happen when pasting)."
+    )
+
+
+def without_format_characters(text):
+    return "".join(c for c in text if not (is_hidden(c) and unicodedata.category(c) == "Cf"))
+
+
+def plain_address(value):
+    """
+    Quoted local parts and encoded words ("=?utf-8?q?…?=@example.com") are
+    valid to Django but would be decoded into another address or a line break
+    in the Reply-To header (services/text.py is_plain_address).
+    """
+    if '"' in value or "=?" in value:
+        raise ValidationError(EMAIL_INVALID, code="invalid")
 
 
 def too_long(what, limit):
@@ -114,11 +147,12 @@ class EnquiryForm(forms.Form):
     email = forms.EmailField(
         label="Email address",
         max_length=EMAIL_MAX_LENGTH,
+        validators=[PlainText("the email address"), plain_address],
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         help_text="We reply to this address.",
         error_messages={
             "required": "Please give an email address so that we can reply.",
-            "invalid": "Please enter an email address like name@example.com.",
+            "invalid": EMAIL_INVALID,
             "max_length": too_long("the email address", EMAIL_MAX_LENGTH),
             "null_characters_not_allowed": control_character_message("the email address"),
         },
@@ -201,6 +235,13 @@ class EnquiryForm(forms.Form):
     def clean_topic(self):
         """The published page the enquiry is about; anything else means none."""
         return resolve_topic(self.cleaned_data.get("topic"))
+
+    def clean_message(self):
+        message = without_format_characters(self.cleaned_data.get("message", "")).strip()
+        if not message:
+            required = self.fields["message"].error_messages["required"]
+            raise ValidationError(required, code="required")
+        return message
 
     def clean_source(self):
         return printable(self.cleaned_data.get("source", ""), URL_MAX_LENGTH)

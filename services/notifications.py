@@ -5,7 +5,6 @@ services/tasks.py.
 """
 
 import logging
-from email.headerregistry import Address
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -15,7 +14,7 @@ from django.utils import timezone
 
 from services.models import Enquiry, NotificationStatus
 from services.models.enquiry import ERROR_MAX_LENGTH
-from services.text import one_line
+from services.text import is_plain_address, one_line
 
 logger = logging.getLogger(__name__)
 
@@ -37,16 +36,20 @@ def notification_subject(enquiry):
 
 
 def reply_address(enquiry):
-    """The visitor as a Reply-To address, their name properly quoted."""
-    try:
-        return str(Address(display_name=one_line(enquiry.name), addr_spec=enquiry.email))
-    except (ValueError, IndexError):
-        return enquiry.email
+    """
+    The Reply-To address: the visitor's validated address alone, or "" for
+    none. Their name never goes into an address header: Django and the email
+    package parse the header again, and decode an encoded word in a name
+    ("=?utf-8?q?…?=") into another address or a line break. An address stored
+    before the form refused such text gets no Reply-To (the message shows it).
+    """
+    return enquiry.email if is_plain_address(enquiry.email) else ""
 
 
 def build_notification(enquiry, site_url=""):
     """The plain-text email to sales: HTML in a message arrives as inert text."""
     site_url = site_url or settings.ENQUIRY_SITE_URL
+    reply_to = reply_address(enquiry)
     admin_path = reverse("admin:services_enquiry_change", args=[enquiry.pk])
     topic = enquiry.topic
     context = {
@@ -63,7 +66,7 @@ def build_notification(enquiry, site_url=""):
         body=render_to_string("services/email/enquiry_notification.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=list(settings.ENQUIRY_NOTIFY_EMAILS),
-        reply_to=[reply_address(enquiry)],
+        reply_to=[reply_to] if reply_to else [],
     )
 
 
@@ -121,7 +124,7 @@ def send_notification(enquiry_id, attempt=1, site_url=""):
         notification_last_error="",
         notified_at=timezone.now(),
     )
-    if first_time and settings.ENQUIRY_SEND_ACKNOWLEDGEMENT:
+    if first_time and settings.ENQUIRY_SEND_ACKNOWLEDGEMENT and is_plain_address(enquiry.email):
         try:
             build_acknowledgement(enquiry).send()
         except Exception:

@@ -19,14 +19,18 @@ from django.utils.translation import ngettext
 
 from services import enquiries, exports, reports
 from services.models import Enquiry, NotificationStatus
+from services.text import reveal_hidden
 
 LEADS_DEFAULT_WEEKS = 8
 LEADS_MAX_WEEKS = 52
+# What the visitor typed is shown through reveal_hidden (the *_shown columns):
+# a bidirectional override or other hidden character in stored text is spelled
+# out, never left to reorder or hide what sales read.
 VISITOR_FIELDS = [
-    "name",
-    "email",
-    "company",
-    "message",
+    "name_shown",
+    "email_shown",
+    "company_shown",
+    "message_shown",
     "topic_link",
     "created_at",
 ]
@@ -55,10 +59,10 @@ NOTIFICATION_FIELDS = [
 @admin.register(Enquiry)
 class EnquiryAdmin(admin.ModelAdmin):
     list_display = [
-        "name",
+        "name_shown",
         "status",
-        "email",
-        "company",
+        "email_shown",
+        "company_shown",
         "topic_link",
         "age",
         "notification",
@@ -92,6 +96,22 @@ class EnquiryAdmin(admin.ModelAdmin):
                 is_staff=True, is_active=True
             ).order_by("first_name", "last_name", "username")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description="name", ordering="name")
+    def name_shown(self, obj):
+        return reveal_hidden(obj.name)
+
+    @admin.display(description="email address", ordering="email")
+    def email_shown(self, obj):
+        return reveal_hidden(obj.email)
+
+    @admin.display(description="company", ordering="company")
+    def company_shown(self, obj):
+        return reveal_hidden(obj.company)
+
+    @admin.display(description="message")
+    def message_shown(self, obj):
+        return reveal_hidden(obj.message)
 
     @admin.display(description="topic", ordering="topic_title")
     def topic_link(self, obj):

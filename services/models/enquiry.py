@@ -14,6 +14,7 @@ from django.db.models.functions import Lower, TruncWeek
 from django.utils import timezone
 
 from consultancy import content_types
+from services.text import reveal_hidden
 
 NAME_MAX_LENGTH = 100
 EMAIL_MAX_LENGTH = 254
@@ -243,8 +244,9 @@ class Enquiry(models.Model):
         ]
 
     def __str__(self):
+        # Shown by the admin (titles, breadcrumbs, history): hidden characters spelled out.
         about = self.topic_title or "general enquiry"
-        return f"{self.name} ({about})"
+        return reveal_hidden(f"{self.name} ({about})")
 
     @property
     def topic(self):

@@ -74,7 +74,7 @@ def test_whole_flow_from_a_term_button_to_the_stored_enquiry_and_the_email(
 
     [email] = mail.outbox
     assert email.to == ["sales@example.com"]
-    assert email.reply_to == ["Ada Lovelace <ada@example.com>"]
+    assert email.reply_to == ["ada@example.com"]
     assert "Foundation Model" in email.subject
     assert term_page in email.body
     assert f"/admin/services/enquiry/{enquiry.pk}/change/" in email.body
@@ -220,13 +220,21 @@ BAD_INPUT = [
     ("email", "not-an-address", "Please enter an email address like name@example.com."),
     ("email", "ada@example.com\nBcc: x@example.com", "Please enter an email address"),
     ("email", "a" * 250 + "@example.com", "at most 254 characters"),
+    ("name", "Jane \u202eelgoog", "invisible formatting character it contains (U+202E"),
+    ("name", "Jane\u2066 Doe", "invisible formatting character"),
+    ("name", "Jane\ufeff", "invisible formatting character"),
+    ("email", "ada@exam\u200bple.com", "invisible formatting character"),
+    ("email", '"ada"@example.com', "Please enter an email address like name@example.com."),
     ("company", "ACME\x07", "invisible control character"),
+    ("company", "ACME \u202d Ltd", "invisible formatting character"),
     ("company", "ACME\nLtd", "Please write the company name on a single line."),
     ("company", "C" * 151, "at most 150 characters"),
     ("message", "", "Please write a message."),
     ("message", " \n\n ", "Please write a message."),
     ("message", "Hello\x00world", "invisible control character"),
     ("message", "Hello\x08world", "invisible control character"),
+    ("message", "Hello\u2028world", "invisible control character"),
+    ("message", "\u202e\u202c", "Please write a message."),
     ("message", "M" * 5001, "Please keep your message to at most 5000 characters (it has 5001)."),
     ("consent", None, "Please agree to the privacy notice"),
 ]
@@ -250,6 +258,19 @@ def test_bad_input_gets_a_clear_field_error_and_nothing_is_stored(
     assert f'id="id_{field}_error"' in content
     assert re.search(rf'<(input|textarea)[^>]*aria-invalid="true"[^>]*id="id_{field}"', content)
     assert h1_count(response) == 1
+
+
+def test_formatting_characters_are_removed_from_a_message(send_enquiry, enquiry_form_data):
+    """A long message is not refused for an invisible mark: it is stored without it."""
+    send_enquiry(enquiry_form_data(message="Hello \u202eworld\u202c,\u200b again\u200f."))
+    assert Enquiry.objects.get().message == "Hello world, again."
+
+
+def test_joiners_are_accepted_in_names_and_messages(send_enquiry, enquiry_form_data):
+    """Persian, Indic scripts and emoji sequences need them; they hide and reorder nothing."""
+    send_enquiry(enquiry_form_data(name="Ali\u200cReza", message="Hi 👩\u200d💻"))
+    enquiry = Enquiry.objects.get()
+    assert (enquiry.name, enquiry.message) == ("Ali\u200cReza", "Hi 👩\u200d💻")
 
 
 def test_the_form_keeps_every_value_after_an_error(client, enquiry_form_data):

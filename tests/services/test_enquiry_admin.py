@@ -225,6 +225,32 @@ def test_html_sent_by_a_visitor_is_shown_escaped_in_the_admin(sales_client):
         assert "&lt;script&gt;" in content
 
 
+HIDDEN = ["\u202e", "\u2066", "\u200f", "\u200b", "\x1b", "\u2028"]
+
+
+def test_hidden_characters_in_stored_text_are_spelled_out_in_the_admin(sales_client):
+    """A right-to-left override stored before the form refused it must not reorder what sales read."""
+    enquiry = make_enquiry(
+        name="Jane \u202eelgoog",
+        company="ACME\u2066 Ltd",
+        message="Hello\u200f \x1b[31mworld\u2028again",
+        email='"jane\x1b"@example.com',
+    )
+    changelist = sales_client.get(CHANGELIST).content.decode()
+    change_page = sales_client.get(change_url(enquiry)).content.decode()
+    for content in (changelist, change_page):
+        assert "Jane [U+202E]elgoog" in content
+        assert "ACME[U+2066] Ltd" in content
+        assert not any(character in content for character in HIDDEN)
+    assert "Hello[U+200F] [U+001B][31mworld[U+2028]again" in change_page
+    assert "[U+001B]" in changelist
+
+
+def test_joiners_are_shown_as_they_are(sales_client):
+    enquiry = make_enquiry(name="Ali\u200cReza")
+    assert "Ali\u200cReza" in sales_client.get(change_url(enquiry)).content.decode()
+
+
 def test_assignee_choices_are_active_staff_only(sales_client, sales):
     from django.contrib.auth.models import User
 
@@ -325,6 +351,19 @@ def test_csv_export_has_every_column_and_defuses_formulas(sales_client):
     assert row["status"] == "new"
     assert re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d", row["received"])
     assert rows[0]["email"] == "grace@example.com"
+
+
+def test_csv_export_spells_out_hidden_characters(sales_client):
+    enquiry = make_enquiry(
+        name="Jane \u202eelgoog", company="\u2066=cmd", message="a\u200fb\nc\x1bd"
+    )
+    response = run_action(sales_client, "export_csv", [enquiry])
+    content = response.content.decode()
+    assert not any(character in content for character in HIDDEN)
+    [row] = csv.DictReader(io.StringIO(content))
+    assert row["name"] == "Jane [U+202E]elgoog"
+    assert row["company"] == "[U+2066]=cmd"
+    assert row["message"] == "a[U+200F]b\nc[U+001B]d"
 
 
 def test_editors_cannot_run_actions(editor_client):

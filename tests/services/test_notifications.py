@@ -1,5 +1,7 @@
 """The email to sales: its content, its safety, and what happens when the mail server is down."""
 
+import email
+import email.policy
 import smtplib
 from datetime import timedelta
 
@@ -44,7 +46,7 @@ def test_email_to_sales_has_the_enquiry_its_source_and_an_admin_link(
     [email] = mail.outbox
     assert email.to == ["sales@example.com", "ceo@example.com"]
     assert email.from_email == settings.DEFAULT_FROM_EMAIL
-    assert email.reply_to == ["Ada Lovelace <ada@example.com>"]
+    assert email.reply_to == ["ada@example.com"]
     assert (
         email.subject == "[Halyard AI] Enquiry from Ada Lovelace (Retrieval-Augmented Generation)"
     )
@@ -94,6 +96,81 @@ def test_headers_cannot_be_injected_even_past_the_form(name):
     assert "\n" not in message["Subject"]
     assert message["Reply-To"].addresses[0].addr_spec == "eve@example.com"
     assert len(message["Reply-To"].addresses) == 1
+
+
+ENCODED_ADDRESS = "=?utf-8?q?=22Jane=22_=3Cattacker=40evil=2Eexample=3E?="
+ENCODED_LINE_BREAK = "=?utf-8?q?Jane=0ABcc=3A_victim=40evil=2Eexample?="
+
+
+def delivered(message):
+    """The message as the recipient's mail program reads it back."""
+    return email.message_from_bytes(message.message().as_bytes(), policy=email.policy.default)
+
+
+@pytest.mark.parametrize(
+    "name", [ENCODED_ADDRESS, ENCODED_LINE_BREAK, "Jane \u202eelgoog", "Jane, <x@evil.example>"]
+)
+def test_reply_to_is_exactly_the_visitors_address_whatever_their_name(name):
+    """An encoded word in a name used to rewrite the delivered Reply-To, or break it."""
+    enquiry = make_enquiry(name=name, email="jane@example.com")
+    parsed = delivered(notifications.build_notification(enquiry, "http://testserver"))
+    [reply_to] = parsed["Reply-To"].addresses
+    assert (reply_to.addr_spec, reply_to.display_name) == ("jane@example.com", "")
+    assert "evil.example" not in str(parsed["Reply-To"])
+    # The name is in the subject as plain text: no mail program decodes it.
+    assert "attacker@evil.example" not in str(parsed["Subject"])
+    assert "\n" not in str(parsed["Subject"])
+    assert "\u202e" not in str(parsed["Subject"])
+
+
+def test_a_name_with_an_encoded_line_break_is_sent_at_the_first_attempt(
+    send_enquiry, enquiry_form_data
+):
+    """It used to fail on every attempt: "address parts cannot contain CR or LF"."""
+    send_enquiry(enquiry_form_data(name=ENCODED_LINE_BREAK))
+    enquiry = Enquiry.objects.get()
+    assert (enquiry.notification_status, enquiry.notification_attempts) == (
+        NotificationStatus.SENT,
+        1,
+    )
+    assert enquiry.notification_last_error == ""
+    [sent] = mail.outbox
+    assert ENCODED_LINE_BREAK in sent.body
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "=?utf-8?q?=22J=22_=3Ca=40evil=2Eexample=3E?=@example.com",
+        "=?utf-8?q?a=0Ab?=@example.com",
+        '"=?utf-8?q?a=0Ab?="@example.com',
+        '"jane\x01"@example.com',
+    ],
+)
+def test_the_form_refuses_an_address_a_mail_program_would_decode_into_another(
+    client, enquiry_form_data, address
+):
+    """Django's validator accepts these; in a header they become another address or a line break."""
+    response = client.post(reverse("services:contact"), enquiry_form_data(email=address))
+    assert response.status_code == 200
+    assert response.context["form"].errors["email"]
+    assert not Enquiry.objects.exists()
+
+
+def test_a_stored_address_that_is_unsafe_in_a_header_gets_no_reply_to():
+    enquiry = make_enquiry(email="=?utf-8?q?=22J=22_=3Ca=40evil=2Eexample=3E?=@example.com")
+    parsed = delivered(notifications.build_notification(enquiry, "http://testserver"))
+    assert parsed["Reply-To"] is None
+    assert "evil.example" not in str(parsed["To"])
+
+
+def test_the_acknowledgement_goes_to_the_visitors_address_alone(
+    send_enquiry, enquiry_form_data, settings
+):
+    settings.ENQUIRY_SEND_ACKNOWLEDGEMENT = True
+    send_enquiry(enquiry_form_data(name=ENCODED_ADDRESS, email="jane@example.com"))
+    receipt = delivered(mail.outbox[1])
+    assert [a.addr_spec for a in receipt["To"].addresses] == ["jane@example.com"]
 
 
 def test_mail_server_down_keeps_the_enquiry_and_records_the_attempt(
