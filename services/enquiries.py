@@ -16,6 +16,7 @@ from services.models import Enquiry, EnquiryStatus, NotificationStatus, SpamReas
 from services.models.enquiry import UTM_FIELDS
 from services.spam import spam_reason
 from services.tasks import queue_notification
+from services.text import is_site_path
 
 logger = logging.getLogger(__name__)
 
@@ -23,14 +24,19 @@ logger = logging.getLogger(__name__)
 def split_source(source, host):
     """
     The form's `source` is the page that linked to it: a page of ours is the
-    enquiry's source page (path only); another site is its referrer.
+    enquiry's source page (path only); another site is its referrer. A path
+    that a browser would take to another host ("//evil.example/",
+    "/\\evil.example/") is neither: the report links source pages.
     """
-    parts = urlsplit(source)
+    try:
+        parts = urlsplit(source)
+    except ValueError:  # "http://[x": not a URL at all.
+        return "", ""
     if parts.scheme not in {"", "http", "https"}:
         return "", ""
     if parts.netloc and parts.netloc != host:
         return "", source
-    if parts.path.startswith("/"):
+    if is_site_path(parts.path):
         return parts.path, ""
     return "", ""
 

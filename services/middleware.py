@@ -30,7 +30,10 @@ class FirstTouchMiddleware:
 
 def external_referrer(request):
     referrer = request.META.get("HTTP_REFERER", "")
-    host = urlsplit(referrer).netloc
+    try:
+        host = urlsplit(referrer).netloc
+    except ValueError:  # "http://[x": a made-up header, not a page.
+        return ""
     if host and host != request.get_host():
         return printable(referrer, URL_MAX_LENGTH)
     return ""

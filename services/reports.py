@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 
 from services.models import Enquiry
+from services.text import is_site_path
 
 CHART_WIDTH = 600
 CHART_HEIGHT = 160
@@ -21,6 +22,11 @@ class PageLeads:
     counts: list
     total: int = 0
     bar_width: int = 0
+
+    @property
+    def link(self):
+        """The page to link to, or "": a stored value that could lead off this site is text."""
+        return self.page_url if is_site_path(self.page_url) else ""
 
 
 @dataclass

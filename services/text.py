@@ -13,6 +13,9 @@ HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp"})
 # "=?" opens an RFC 2047 encoded word, which mail programs decode into other
 # text: another address, a line break. Nothing a visitor typed may contain one.
 ENCODED_WORD_START = re.compile(r"=+\?")
+# A path on this site. "//host" and "/\host" are other sites to a browser, which
+# also reads "\" as "/" and drops tabs and line breaks anywhere in a URL.
+SITE_PATH = re.compile(r"/(?![/\\])[^\\\s\x00-\x1f\x7f]*")
 
 
 def is_hidden(character):
@@ -53,3 +56,8 @@ def reveal_hidden(text):
     return "".join(
         f"[U+{ord(c):04X}]" if is_hidden(c) and c not in "\t\n\r" else c for c in str(text)
     )
+
+
+def is_site_path(value):
+    """Whether `value` is a path on this site, safe to use as a link (never another host)."""
+    return SITE_PATH.fullmatch(str(value)) is not None

@@ -333,6 +333,32 @@ def test_another_site_linking_to_the_form_is_recorded_as_the_referrer(
     assert enquiry.referrer == "https://news.example.org/"
 
 
+@pytest.mark.parametrize(
+    "source",
+    [
+        "/\\evil.example/",
+        "http://testserver/\\evil.example/",
+        "http://testserver//evil.example/",
+        "/\\\\evil",
+        "/a\\b/",
+        "javascript:alert(1)",
+        "http://[broken",
+    ],
+)
+def test_a_source_that_a_browser_would_take_off_this_site_is_not_recorded_as_the_page(
+    send_enquiry, enquiry_form_data, source
+):
+    response = send_enquiry(enquiry_form_data(source=source))
+    assert response.status_code == 302
+    enquiry = Enquiry.objects.get()
+    assert enquiry.page_url == ""
+
+
+def test_a_made_up_referrer_header_on_a_campaign_visit_is_ignored(client):
+    response = client.get("/privacy/?utm_source=x", HTTP_REFERER="http://[broken")
+    assert response.status_code == 200
+
+
 def test_utm_first_touch_is_kept_from_the_landing_page(client, send_enquiry, enquiry_form_data):
     term = make_term()
     landing = "/privacy/?utm_source=newsletter&utm_medium=email&utm_campaign=spring&utm_term=llm&utm_content=top"

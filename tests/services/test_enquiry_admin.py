@@ -405,6 +405,30 @@ def test_leads_by_page_counts_genuine_enquiries_per_page_and_week(sales_client):
     assert "Foundation Model" in content
 
 
+PLANTED_SOURCES = [
+    "/\\evil.example/",
+    "//evil.example/",
+    "/\\\\evil.example",
+    "javascript:alert(1)",
+    "https://evil.example/",
+    "/\tevil",
+]
+
+
+def test_leads_by_page_links_only_paths_on_this_site(sales_client):
+    """A planted source page such as "/\\evil.example/" used to become a link to that host."""
+    make_enquiry(page_url="/services/rag/")
+    for planted in PLANTED_SOURCES:
+        make_enquiry(page_url=planted)
+
+    content = sales_client.get(REPORT).content.decode().split('id="content-main"')[1]
+    links = re.findall(r'<a href="([^"]*)"', content)
+    assert links == ["/services/rag/"]
+    # Shown as text, escaped, so that sales still see what was recorded.
+    assert "//evil.example/" in content
+    assert "javascript:alert(1)" in content
+
+
 def test_leads_by_page_period_can_be_chosen_and_is_bounded(sales_client):
     make_enquiry(page_url="/a/")
     assert len(sales_client.get(REPORT, {"weeks": "26"}).context["report"].weeks) == 26
