@@ -1,5 +1,6 @@
 from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 
 from consultancy.links import url_for
 from glossary.models import Term
@@ -28,7 +29,9 @@ class LatestTermsFeed(Feed):
         return item.display_name
 
     def item_description(self, item):
-        return item.short_definition
+        # Atom1Feed declares the summary type="html", so readers render it: the
+        # definition is plain text, escaped here to arrive as text, never markup.
+        return escape(item.short_definition)
 
     def item_pubdate(self, item):
         return item.published_at
