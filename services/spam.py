@@ -141,7 +141,7 @@ class Submission:
 
 
 def start_submission(request):
-    """What we know of the sender of a POST; counts it against their IP's limit."""
+    """What we know of the sender of a valid form; counts it against their IP's limit."""
     ip_hash = hash_ip(client_ip(request))
     return Submission(
         ip_hash=ip_hash,

@@ -41,13 +41,14 @@ def contact(request):
         )
         return render(request, "services/contact_form.html", {"form": EnquiryForm(initial=initial)})
 
-    submission = spam.start_submission(request)
     form = EnquiryForm(request.POST)
+    submission = None
     try:
         if form.is_valid():
+            # Only now does the submission count against the sender's limits:
+            # a visitor's typing mistakes are never held against them.
+            submission = spam.start_submission(request)
             enquiries.record_enquiry(form.cleaned_data, submission)
-            if not submission.rate_limited:
-                return redirect("services:contact_thanks")
     except DatabaseError as error:
         if not outages.is_database_outage(error):
             raise
@@ -58,9 +59,11 @@ def contact(request):
         return outages.service_unavailable(
             request, "services/contact_form.html", {"form": form, "unsaved": True}
         )
+    if submission is None:
+        return render(request, "services/contact_form.html", {"form": form})
     if submission.rate_limited:
         return too_many_requests(request)
-    return render(request, "services/contact_form.html", {"form": form})
+    return redirect("services:contact_thanks")
 
 
 @never_cache

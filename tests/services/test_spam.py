@@ -99,12 +99,30 @@ def test_rate_limit_per_email_ignores_case_and_address(send_enquiry, enquiry_for
     assert len(mail.outbox) == 1
 
 
-def test_invalid_submissions_count_against_the_ip_limit_too(client, enquiry_form_data, settings):
-    settings.ENQUIRY_RATE_LIMIT_PER_IP = 2
-    for _ in range(2):
-        assert client.post(CONTACT_URL, enquiry_form_data(email="bad")).status_code == 200
-    assert client.post(CONTACT_URL, enquiry_form_data(email="bad")).status_code == 429
+def test_typing_mistakes_do_not_count_against_the_ip_limit(
+    client, send_enquiry, enquiry_form_data, settings
+):
+    settings.ENQUIRY_RATE_LIMIT_PER_IP = 10
+    mistakes = [{"email": "ada@"}, {"name": ""}, {"consent": None}, {"message": "\x00"}]
+    for n in range(20):
+        response = client.post(CONTACT_URL, enquiry_form_data(**mistakes[n % len(mistakes)]))
+        assert response.status_code == 200
     assert not Enquiry.objects.exists()
+
+    response = send_enquiry(enquiry_form_data())
+    assert response.status_code == 302
+    assert response.url == THANKS_URL
+    assert Enquiry.objects.get().status == EnquiryStatus.NEW
+    assert len(mail.outbox) == 1
+
+
+def test_valid_submissions_still_count_after_mistakes(
+    client, send_enquiry, enquiry_form_data, settings
+):
+    settings.ENQUIRY_RATE_LIMIT_PER_IP = 1
+    client.post(CONTACT_URL, enquiry_form_data(email="ada@"))
+    assert send_enquiry(enquiry_form_data(email="one@example.com")).status_code == 302
+    assert send_enquiry(enquiry_form_data(email="two@example.com")).status_code == 429
 
 
 def test_a_flood_far_over_the_limit_is_refused_without_filling_the_database(
