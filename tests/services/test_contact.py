@@ -6,12 +6,17 @@ from types import SimpleNamespace
 
 import pytest
 from django.contrib.sessions.models import Session
-from django.core import mail
+from django.core import mail, signing
 from django.urls import reverse
 
 from consultancy.models import Status
 from services import forms as contact_forms
-from services.middleware import FIRST_TOUCH_SESSION_KEY
+from services.middleware import (
+    FIRST_TOUCH_COOKIE,
+    FIRST_TOUCH_MAX_AGE,
+    FIRST_TOUCH_MAX_BYTES,
+    first_touch,
+)
 from services.models import Enquiry, EnquiryStatus, NotificationStatus, TopicKind
 from tests.factories import make_service, make_technology, make_term
 from tests.helpers import h1_count
@@ -205,6 +210,13 @@ def test_privacy_page_states_the_retention_policy(client):
     assert "30 days" in content
 
 
+def test_privacy_page_says_a_campaign_visit_is_kept_in_the_browser_for_30_days(client):
+    content = client.get(reverse("privacy")).content.decode()
+    assert "a cookie in your browser remembers that link" in content
+    assert f"for up to {FIRST_TOUCH_MAX_AGE // 86400} days" in content
+    assert "we store nothing about your visit unless you send us an enquiry" in content
+
+
 # --- Bad input ------------------------------------------------------------------------
 
 BAD_INPUT = [
@@ -388,9 +400,67 @@ def test_ordinary_visits_create_no_session(client):
     assert not Session.objects.exists()
 
 
-def test_campaign_visit_keeps_its_first_touch_in_the_session(client):
-    client.get("/privacy/?utm_campaign=launch")
-    assert client.session[FIRST_TOUCH_SESSION_KEY]["utm_campaign"] == "launch"
+def test_campaign_visit_keeps_its_first_touch_in_a_cookie_and_writes_nothing(
+    client, django_assert_num_queries
+):
+    with django_assert_num_queries(0):
+        response = client.get("/privacy/?utm_campaign=launch")
+    assert not Session.objects.exists()
+    assert "sessionid" not in response.cookies
+    cookie = response.cookies[FIRST_TOUCH_COOKIE]
+    assert cookie["httponly"] is True
+    assert cookie["samesite"] == "Lax"
+    assert cookie["max-age"] == FIRST_TOUCH_MAX_AGE
+    assert not cookie["secure"]
+    assert first_touch(SimpleNamespace(COOKIES={FIRST_TOUCH_COOKIE: cookie.value})) == {
+        "landing_page": "/privacy/?utm_campaign=launch",
+        "referrer": "",
+        "utm_source": "",
+        "utm_medium": "",
+        "utm_campaign": "launch",
+        "utm_term": "",
+        "utm_content": "",
+    }
+
+
+def test_the_first_touch_cookie_is_secure_when_the_site_is(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    response = client.get("/privacy/?utm_campaign=launch", secure=True)
+    assert response.cookies[FIRST_TOUCH_COOKIE]["secure"] is True
+
+
+@pytest.mark.parametrize(
+    "cookie",
+    [
+        "forged",
+        "eyJ1dG1fc291cmNlIjoiZXZpbCJ9:1tXYZ:abcdefghijklmnopqrstuvwxyz0123456789ABC",
+        signing.dumps({"utm_source": "evil"}, salt="another-purpose"),
+        signing.dumps({"utm_source": "evil"}, salt="services.first-touch")[:-2] + "xx",
+        "",
+    ],
+)
+def test_a_forged_first_touch_cookie_is_ignored(client, send_enquiry, cookie):
+    client.cookies[FIRST_TOUCH_COOKIE] = cookie
+    send_enquiry()
+    enquiry = Enquiry.objects.get()
+    assert (enquiry.utm_source, enquiry.landing_page) == ("", "")
+
+
+def test_a_forged_cookie_does_not_stop_a_campaign_visit_being_recorded(client, send_enquiry):
+    client.cookies[FIRST_TOUCH_COOKIE] = "forged"
+    client.get("/privacy/?utm_source=newsletter")
+    send_enquiry()
+    assert Enquiry.objects.get().utm_source == "newsletter"
+
+
+def test_the_first_touch_cookie_stays_small_whatever_the_link(client, send_enquiry):
+    huge = "".join(chr(0x4E00 + n) for n in range(500))
+    response = client.get("/privacy/", dict.fromkeys(("utm_source", "utm_campaign"), huge))
+    assert len(response.cookies[FIRST_TOUCH_COOKIE].value) <= FIRST_TOUCH_MAX_BYTES
+    send_enquiry()
+    enquiry = Enquiry.objects.get()
+    assert enquiry.utm_source
+    assert huge.startswith(enquiry.utm_source)
 
 
 def test_first_touch_values_are_cut_and_cleaned(client, send_enquiry, enquiry_form_data):
