@@ -11,6 +11,7 @@ from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView, TemplateView
 
 from consultancy import content_types, health, outages, structured_data
+from consultancy.cache import CACHEABLE_PARAMETERS
 from consultancy.links import url_for
 from consultancy.queries import page_relations, public_item
 
@@ -71,6 +72,11 @@ def canonical_page(value):
     return None if number == 1 else str(number)
 
 
+def left_out(value):
+    """The canonical value of a parameter a page does not read: none."""
+    return None
+
+
 def canonical_query(query, rules):
     """
     The query string (from "?", or "" for none) that spells `query` canonically,
@@ -91,12 +97,38 @@ def canonical_query(query, rules):
     return f"?{urlencode(canonical, doseq=True)}" if canonical else ""
 
 
-class PublishedListView(SectionMixin, ListView):
+def redirect_to_canonical(request, rules):
+    """
+    A 301 to the canonical spelling of this URL, or None when it is one. Each
+    query parameter the page cache keys on is either read by the page (a rule
+    in `rules`) or left out, so the cache stores one entry per page however
+    many variants are linked or made up (?page=001, ?q=anything on a page
+    that has no search).
+    """
+    rules = dict.fromkeys(CACHEABLE_PARAMETERS, left_out) | rules
+    canonical = canonical_query(request.GET, rules)
+    if canonical is None:
+        return None
+    return HttpResponsePermanentRedirect(f"{request.path}{canonical}")
+
+
+class CanonicalURLMixin:
+    """Only the canonical spelling of the page's URL answers 200: any other is redirected."""
+
+    def canonical_parameters(self):
+        """{name: canonical_value(value)} for each query parameter this page reads."""
+        return {}
+
+    def get(self, request, *args, **kwargs):
+        redirect = redirect_to_canonical(request, self.canonical_parameters())
+        return redirect or super().get(request, *args, **kwargs)
+
+
+class PublishedListView(CanonicalURLMixin, SectionMixin, ListView):
     """
     A paginated list of the public items of one kind. Only the canonical
     spelling of each page answers 200; any other is redirected to it (or is
-    not found), so the page cache stores one entry per page however many
-    variants are linked or made up.
+    not found: canonical_page).
     """
 
     paginate_by = 24
@@ -105,17 +137,10 @@ class PublishedListView(SectionMixin, ListView):
         return self.model.objects.cards()
 
     def canonical_parameters(self):
-        """{name: canonical_value(value)} for each query parameter this page reads."""
         return {self.page_kwarg: canonical_page}
 
-    def get(self, request, *args, **kwargs):
-        canonical = canonical_query(request.GET, self.canonical_parameters())
-        if canonical is not None:
-            return HttpResponsePermanentRedirect(f"{request.path}{canonical}")
-        return super().get(request, *args, **kwargs)
 
-
-class PublishedDetailView(SectionMixin, DetailView):
+class PublishedDetailView(CanonicalURLMixin, SectionMixin, DetailView):
     """
     One public item. Editors may also preview drafts and scheduled items: the
     page then says so, asks search engines not to index it and is never cached.
@@ -148,7 +173,7 @@ class PublishedDetailView(SectionMixin, DetailView):
         return response
 
 
-class HomeView(TemplateView):
+class HomeView(CanonicalURLMixin, TemplateView):
     """
     The home page: featured services and the size of the glossary. Both are
     looked up in the registry by kind, as the home page's design names them.

@@ -3,6 +3,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 
 from consultancy.links import url_for
+from consultancy.views import redirect_to_canonical
 from glossary.models import Term
 
 FEED_LENGTH = 30
@@ -14,6 +15,11 @@ class LatestTermsFeed(Feed):
     feed_type = Atom1Feed
     title = "New in the AI glossary"
     subtitle = "Terms newly added to the AI glossary, with their short definitions."
+
+    def __call__(self, request, *args, **kwargs):
+        # The feed reads no parameter: "?page=2" is the same feed, never a cache entry of its own.
+        redirect = redirect_to_canonical(request, {})
+        return redirect or super().__call__(request, *args, **kwargs)
 
     def link(self):
         return url_for("glossary:term_list")

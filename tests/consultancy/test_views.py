@@ -102,3 +102,29 @@ def test_pagination_links_use_the_canonical_urls(client):
     assert '<a href="/glossary/" rel="prev">' in content
     assert '<a href="?page=3" rel="next">' in content
     assert '<a href="?page=2" rel="prev">' in text(client.get("/glossary/?page=3"))
+
+
+@pytest.mark.parametrize(
+    ("variant", "canonical"),
+    [
+        ("/?page=001", "/"),
+        ("/?q=anything", "/"),
+        ("/glossary/foundation-model/?page=2", "/glossary/foundation-model/"),
+        (
+            "/glossary/foundation-model/?tag=x&utm_source=mail",
+            "/glossary/foundation-model/?utm_source=mail",
+        ),
+        ("/services/cloud-ai-modernisation/?q=1", "/services/cloud-ai-modernisation/"),
+        ("/technologies/openai-integration/?page=", "/technologies/openai-integration/"),
+        ("/glossary/feed/?page=3", "/glossary/feed/"),
+        ("/services/?q=rag&tag=x", "/services/"),
+    ],
+)
+def test_a_parameter_a_page_does_not_read_is_redirected_away_and_never_cached(
+    client, site, stored_pages, variant, canonical
+):
+    """The page cache keys on page, q and tag: on a page that reads none, each value was an entry."""
+    response = client.get(variant)
+    assert (response.status_code, response["Location"]) == (301, canonical)
+    assert stored_pages == []
+    assert client.get(canonical).status_code == 200
