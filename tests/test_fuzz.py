@@ -55,6 +55,8 @@ PUBLIC_PAGES = {
     "/privacy/": [],
     "/sitemap.xml": ["p"],
     "/robots.txt": [],
+    "/healthz": [],
+    "/readyz": [],
 }
 # Campaign links may point at any page (services/middleware.py reads them).
 CAMPAIGN = ["utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content"]
