@@ -86,7 +86,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # A view that cannot reach the database answers 503, not 500.
     "consultancy.outages.DatabaseOutageMiddleware",
-    # Keeps the landing page and UTM parameters of a campaign visit in the session.
+    # Keeps the landing page and UTM parameters of a campaign visit (a signed cookie).
     "services.middleware.FirstTouchMiddleware",
     # Turns a login refused by the axes backend into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -339,7 +339,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
 # The same client address as the enquiry rate limits: X-Forwarded-For read
 # from the right behind ENQUIRY_PROXY_COUNT proxies, REMOTE_ADDR otherwise.
-AXES_CLIENT_IP_CALLABLE = "services.spam.client_ip"
+AXES_CLIENT_IP_CALLABLE = "consultancy.clients.client_ip"
 # The lockout page in the admin's own look, with a Retry-After header.
 AXES_LOCKOUT_CALLABLE = "consultancy.lockout.lockout_response"
 # Failed attempts are kept for the cool-off period only; successful sign-ins

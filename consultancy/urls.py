@@ -2,9 +2,9 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
-from django.views.generic import TemplateView
 
 from consultancy import health, views
+from consultancy.canonical import CanonicalTemplateView, canonical_url
 from consultancy.sitemaps import site_sitemaps
 
 admin.site.site_header = "Halyard AI content and enquiries"
@@ -15,11 +15,11 @@ urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("glossary/", include("glossary.urls")),
     path("", include("services.urls")),
-    path("privacy/", TemplateView.as_view(template_name="privacy.html"), name="privacy"),
-    path("sitemap.xml", sitemap, {"sitemaps": site_sitemaps()}, name="sitemap"),
+    path("privacy/", CanonicalTemplateView.as_view(template_name="privacy.html"), name="privacy"),
+    path("sitemap.xml", canonical_url(sitemap), {"sitemaps": site_sitemaps()}, name="sitemap"),
     path(
         "robots.txt",
-        TemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
+        CanonicalTemplateView.as_view(template_name="robots.txt", content_type="text/plain"),
         name="robots",
     ),
     # DJANGO_ADMIN_URL; every link to the admin is reversed ("admin:…").

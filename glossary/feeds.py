@@ -2,8 +2,8 @@ from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 
+from consultancy.canonical import redirect_to_canonical
 from consultancy.links import url_for
-from consultancy.views import redirect_to_canonical
 from glossary.models import Term
 
 FEED_LENGTH = 30

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from consultancy.cache_backends import CacheUnavailable
+from consultancy.clients import client_ip
 from services.middleware import first_touch
 from services.models import SpamReason
 from services.models.enquiry import USER_AGENT_MAX_LENGTH
@@ -61,23 +62,6 @@ class LocalCounts:
 
 
 local_counts = LocalCounts(LOCAL_COUNTERS_MAX)
-
-
-def client_ip(request):
-    """
-    The visitor's IP address. Behind ENQUIRY_PROXY_COUNT reverse proxies it is
-    the address the outermost proxy saw, read from the right of X-Forwarded-For
-    (entries further left are whatever the client chose to send).
-    """
-    proxies = settings.ENQUIRY_PROXY_COUNT
-    if proxies > 0:
-        forwarded = [
-            part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-        ]
-        forwarded = [part for part in forwarded if part]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def keyed_hash(value, purpose):

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import DatabaseError
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from consultancy import outages
@@ -33,6 +34,9 @@ class TechnologyDetailView(PublishedDetailView):
 
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
+# An error report (email to DJANGO_ADMINS, Sentry) never carries what the
+# visitor wrote.
+@sensitive_post_parameters("name", "email", "company", "message")
 def contact(request):
     """The contact form; a valid one is recorded, then the visitor is sent to the thanks page."""
     if request.method != "POST":

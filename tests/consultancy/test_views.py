@@ -118,6 +118,9 @@ def test_pagination_links_use_the_canonical_urls(client):
         ("/technologies/openai-integration/?page=", "/technologies/openai-integration/"),
         ("/glossary/feed/?page=3", "/glossary/feed/"),
         ("/services/?q=rag&tag=x", "/services/"),
+        ("/privacy/?page=2", "/privacy/"),
+        ("/robots.txt?q=x", "/robots.txt"),
+        ("/sitemap.xml?tag=x&page=001", "/sitemap.xml"),
     ],
 )
 def test_a_parameter_a_page_does_not_read_is_redirected_away_and_never_cached(

@@ -476,3 +476,22 @@ def test_raw_ip_address_is_never_stored(send_enquiry, enquiry_form_data):
     assert len(enquiry.ip_hash) == 64
     stored = " ".join(str(value) for value in Enquiry.objects.values().get().values())
     assert "203.0.113.9" not in stored
+
+
+def test_an_error_report_never_carries_what_the_visitor_wrote(
+    client, enquiry_settings, enquiry_form_data, monkeypatch, settings
+):
+    """A failure while recording an enquiry emails the admins, without the message."""
+    settings.ADMINS = ["ops@example.com"]
+    client.raise_request_exception = False
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug while recording")
+
+    monkeypatch.setattr("services.enquiries.record_enquiry", broken)
+    data = enquiry_form_data(message="My secret project is called Bluebird.")
+    response = client.post(reverse("services:contact"), data)
+    assert response.status_code == 500
+    (report,) = [m for m in mail.outbox if "ops@example.com" in m.to]
+    assert "Bluebird" not in report.body
+    assert "ada@example.com" not in report.body
