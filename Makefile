@@ -100,10 +100,11 @@ test-browser: install $(BROWSER_INSTALLED) $(NODE_INSTALLED)
 test-multiserver: install
 	$(call run_pytest,tests/integration -m multiserver)
 
-# The database stopped for real under gunicorn and the worker (PostgreSQL's
-# server binaries needed; the test runs its own cluster).
+# The database and the mail server stopped for real under gunicorn and the
+# worker (PostgreSQL's server binaries needed; the tests run their own cluster
+# and SMTP server).
 test-outage: install
-	$(call run_pytest,tests/integration/test_database_outage.py -m outage)
+	$(call run_pytest,tests/integration -m outage)
 
 lint: install
 	$(VENV)/bin/ruff check .
