@@ -178,6 +178,7 @@ class Visitor:
 
     def __init__(self, base_url, timeout=30):
         self.base_url, self.timeout = base_url, timeout
+        self.statuses = []  # of every answer, in order
         jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(
             urllib.request.HTTPCookieProcessor(jar), NoRedirects()
@@ -191,9 +192,11 @@ class Visitor:
             request.add_header("Referer", self.base_url + "/contact/")
         try:
             with self.opener.open(request, timeout=self.timeout) as response:
-                return response.status, response.headers, response.read().decode()
+                answer = response.status, response.headers, response.read().decode()
         except urllib.error.HTTPError as error:
-            return error.code, error.headers, error.read().decode()
+            answer = error.code, error.headers, error.read().decode()
+        self.statuses.append(answer[0])
+        return answer
 
     def contact_form(self):
         """The contact form's hidden fields (CSRF token, signed start time…), its cookie kept."""
