@@ -16,30 +16,43 @@ from tests.servers import PostgresServer, free_port, wait_until
 
 @pytest.fixture(scope="module")
 def database():
-    server = PostgresServer().start()
-    with psycopg.connect(server.url(), autocommit=True) as connection:
-        connection.execute("CREATE DATABASE site")
-    yield server
-    server.remove()
+    server = PostgresServer()
+    try:
+        server.start()
+        with psycopg.connect(server.url(), autocommit=True) as connection:
+            connection.execute("CREATE DATABASE site")
+        yield server
+    finally:
+        server.remove()
 
 
 @pytest.fixture(scope="module")
-def site(environment):
+def folder(tmp_path_factory):
+    """The module's logs and file cache (pytest keeps those of its last three runs)."""
+    return tmp_path_factory.mktemp("site")
+
+
+@pytest.fixture(scope="module")
+def site(folder, environment):
     port = free_port()
     server = start(
-        environment, sys.executable, "-m", "gunicorn", "consultancy.wsgi", "--workers", "2",
+        folder, environment, sys.executable, "-m", "gunicorn", "consultancy.wsgi", "--workers", "2",
         "--bind", f"127.0.0.1:{port}", "--timeout", "30", "--log-level", "warning",
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
-    wait_until(lambda: answers(url), "gunicorn", seconds=30)
-    yield url
-    server.terminate()
-    server.wait(timeout=10)
+    try:
+        wait_until(lambda: answers(url), "gunicorn", seconds=30)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
 
 
 @pytest.fixture
-def worker(environment):
-    process = start(environment, sys.executable, "manage.py", "db_worker", "--interval", "0.2")
+def worker(folder, environment):
+    process = start(
+        folder, environment, sys.executable, "manage.py", "db_worker", "--interval", "0.2"
+    )
     yield process
     process.terminate()
     process.wait(timeout=10)

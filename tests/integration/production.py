@@ -9,14 +9,12 @@ The fixtures built on them are in conftest.py.
 import os
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 SALES = "sales@example.com"
-LOGS = Path(tempfile.mkdtemp(prefix="test-outage-logs-"))
 
 
 def production_env(database_url, **settings):
@@ -33,21 +31,20 @@ def production_env(database_url, **settings):
     }
 
 
-def site_environment(database, **settings):
+def site_environment(database, folder, **settings):
     """
     production_env() on the module's own `database` with the task worker's
-    queue, plus `settings`; the database migrated, the demo content loaded
-    and the static files collected.
+    queue and a file cache in `folder`, plus `settings`; the database
+    migrated, the demo content loaded and the static files collected.
     """
-    env = production_env(
-        database.url("site"),
+    defaults = {
         # Production's default: a file cache, which outlives the database.
-        CACHE_URL=f"file://{tempfile.mkdtemp(prefix='test-outage-cache-')}",
-        TASKS_BACKEND="database",
-        EMAIL_TO_CONSOLE="1",
-        ENQUIRY_MIN_FILL_SECONDS="0",
-        **settings,
-    )
+        "CACHE_URL": f"file://{folder / 'cache'}",
+        "TASKS_BACKEND": "database",
+        "EMAIL_TO_CONSOLE": "1",
+        "ENQUIRY_MIN_FILL_SECONDS": "0",
+    }
+    env = production_env(database.url("site"), **{**defaults, **settings})
     for command in (["migrate", "-v0"], ["load_demo"], ["collectstatic", "--noinput", "-v0"]):
         subprocess.run(
             [sys.executable, "manage.py", *command],
@@ -59,9 +56,9 @@ def site_environment(database, **settings):
     return env
 
 
-def start(environment, *command):
-    """A server process, its log in LOGS (printed by pytest when a test fails)."""
-    log = open(LOGS / f"{Path(command[-1]).name}-{time.time_ns()}.log", "w")  # noqa: SIM115
+def start(folder, environment, *command):
+    """A server process, its log in `folder`."""
+    log = open(folder / f"{Path(command[-1]).name}-{time.time_ns()}.log", "w")  # noqa: SIM115
     return subprocess.Popen(command, cwd=PROJECT_DIR, env=environment, stdout=log, stderr=log)
 
 

@@ -21,8 +21,8 @@ pytestmark = pytest.mark.outage
 
 
 @pytest.fixture(scope="module")
-def environment(database):
-    return site_environment(database)
+def environment(database, folder):
+    return site_environment(database, folder)
 
 
 def test_no_request_fails_after_the_database_restarts(site, database):

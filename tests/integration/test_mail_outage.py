@@ -26,9 +26,10 @@ def mail_server():
 
 
 @pytest.fixture(scope="module")
-def environment(database, mail_server):
+def environment(database, folder, mail_server):
     return site_environment(
         database,
+        folder,
         EMAIL_TO_CONSOLE="0",
         EMAIL_HOST="127.0.0.1",
         EMAIL_PORT=str(mail_server.port),
