@@ -10,6 +10,7 @@ Nothing here imports Django or another bench module, so that every module
 import signal
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -92,6 +93,7 @@ class Checks:
 
     def __init__(self):
         self.failed = []
+        self.started = time.monotonic()
 
     def __call__(self, holds, what):
         say(f"  {'ok  ' if holds else 'FAIL'}  {what}")
@@ -100,13 +102,14 @@ class Checks:
         return holds
 
     def verdict(self, name):
-        """Prints the outcome; the script's exit status."""
+        """Prints the outcome and how long the run took; the script's exit status."""
+        took = f"{time.monotonic() - self.started:.0f} s"
         if self.failed:
-            say(f"\n{name}: {len(self.failed)} check(s) FAILED:")
+            say(f"\n{name}: {len(self.failed)} check(s) FAILED ({took}):")
             for what in self.failed:
                 say(f"  - {what}")
             return 1
-        say(f"\n{name}: every check passed.")
+        say(f"\n{name}: every check passed ({took}).")
         return 0
 
 
