@@ -6,8 +6,6 @@ The benchmark's outage and load scripts (bench/) use them too.
 """
 
 import contextlib
-import email
-import email.policy
 import http.cookiejar
 import re
 import shutil
@@ -19,6 +17,8 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from email import message_from_bytes
+from email.policy import default as default_policy
 from pathlib import Path
 
 import psycopg
@@ -144,7 +144,7 @@ class SmtpServer:
         self._controller = None
 
     async def handle_DATA(self, server, session, envelope):
-        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        message = message_from_bytes(envelope.content, policy=default_policy)
         with self._lock:
             self.messages.append(message)
         return "250 Message accepted"
