@@ -47,6 +47,8 @@ help:
 	@echo "make backup  a dump of the database into backups/"
 	@echo "make restore FILE=backups/...  restore a dump into an empty database"
 	@echo "make bench   benchmark the site under gunicorn with 10,000 terms (bench/README.md)"
+	@echo "make outage  stop a PostgreSQL and a Redis of its own under the site: what visitors see"
+	@echo "make load-enquiries  500 enquiries from 50 clients, then the worker emails each once"
 	@echo "make clean   remove .venv, the SQLite database and collected static files"
 
 $(PY):
@@ -141,10 +143,11 @@ test-browser: install $(BROWSER_INSTALLED) $(NODE_INSTALLED)
 test-multiserver: install
 	$(call run_pytest,tests/integration -m multiserver)
 
-# The database stopped for real under gunicorn and the worker (PostgreSQL's
-# server binaries needed; the test runs its own cluster).
+# The database and the mail server stopped for real under gunicorn and the
+# worker (PostgreSQL's server binaries needed; the tests run their own cluster
+# and SMTP server).
 test-outage: install
-	$(call run_pytest,tests/integration/test_database_outage.py -m outage)
+	$(call run_pytest,tests/integration -m outage)
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -163,6 +166,16 @@ check: install
 # A few minutes: a fresh PostgreSQL database, 10,000 generated terms, gunicorn under wrk.
 bench: install
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+# About half a minute each, on servers of their own (PostgreSQL, Redis, SMTP):
+# the dependencies stopped under gunicorn and the worker, and 500 enquiries
+# through the contact form then the worker (bench/README.md).
+.PHONY: outage load-enquiries
+outage: install
+	$(PY) bench/outage.py
+
+load-enquiries: install
+	$(PY) bench/load_enquiries.py $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-shm db.sqlite3-wal staticfiles

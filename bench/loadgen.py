@@ -15,7 +15,7 @@ import threading
 import time
 from contextlib import suppress
 
-from common import HOST, Run, say
+from common import HOST, Run, percentile, say
 
 
 def ensure_wrk():
@@ -139,15 +139,10 @@ class PythonLoad:
         for thread in threads:
             thread.join(self.duration + 10)
         elapsed = time.monotonic() - started
-        latencies.sort()
-
-        def percentile(p):
-            return (
-                latencies[min(len(latencies) - 1, int(len(latencies) * p))] * 1000
-                if latencies
-                else 0.0
-            )
-
         return Run(
-            len(latencies) / elapsed, percentile(0.5), percentile(0.99), errors[0], len(latencies)
+            len(latencies) / elapsed,
+            percentile(latencies, 0.5) * 1000,
+            percentile(latencies, 0.99) * 1000,
+            errors[0],
+            len(latencies),
         )

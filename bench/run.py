@@ -27,7 +27,6 @@ import json
 import os
 import re
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -38,7 +37,17 @@ from datetime import datetime
 from pathlib import Path
 
 import report
-from common import CONFIGS, HOST, REFERENCE_NAME, ROOT, STATIC_ROOT, TARGETS, banner, say
+from common import (
+    CONFIGS,
+    HOST,
+    REFERENCE_NAME,
+    ROOT,
+    STATIC_ROOT,
+    TARGETS,
+    banner,
+    run_script,
+    say,
+)
 from loadgen import PythonLoad, Wrk, ensure_wrk
 from servers import Server, manage, prewarm, project_env, settle
 
@@ -46,14 +55,6 @@ REFERENCE_SIZE = 20 * 1024
 PG_PORT = 5432
 PG_USER = "postgres"
 MEASURE = Path(__file__).resolve().parent / "measure.py"
-
-
-class Interrupted(Exception):
-    pass
-
-
-def on_signal(signum, frame):
-    raise Interrupted(f"stopped by signal {signum}")
 
 
 # --- The database ---------------------------------------------------------------
@@ -148,8 +149,6 @@ def main():
     parser.add_argument("--python-load", action="store_true", help="use the Python load generator")
     args = parser.parse_args()
 
-    signal.signal(signal.SIGTERM, on_signal)
-    signal.signal(signal.SIGHUP, on_signal)
     cpu, cores = machine()
     context = {
         "date": f"{datetime.now():%Y-%m-%d %H:%M}",
@@ -251,11 +250,4 @@ def main():
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except (KeyboardInterrupt, Interrupted) as stop:
-        print(f"\nBenchmark interrupted ({str(stop) or 'Ctrl-C'}); cleaned up.", file=sys.stderr)
-        sys.exit(130)
-    except (RuntimeError, subprocess.SubprocessError) as error:
-        print(f"\nBenchmark failed: {error}", file=sys.stderr)
-        sys.exit(1)
+    run_script(main, "Benchmark")

@@ -1,7 +1,7 @@
 """
 Running the project for the benchmark: its environment (production settings
-on 127.0.0.1), manage.py, and gunicorn servers, warmed up before they are
-measured and allowed to settle between load runs.
+on 127.0.0.1), manage.py, gunicorn servers, warmed up before they are
+measured and allowed to settle between load runs, and the task worker.
 """
 
 import os
@@ -24,7 +24,8 @@ def project_env(database_url, **settings):
     caching off unless `settings` (CACHE_URL=…, PREPARED_READS=…) say otherwise.
     Such variables in the caller's environment are dropped: only `settings` count.
     """
-    ours = ("DJANGO_", "DATABASE_", "CACHE_", "PAGE_CACHE_", "TASKS_", "PREPARED_READS")
+    ours = ("DJANGO_", "DATABASE_", "CACHE_", "PAGE_CACHE_", "TASKS_", "PREPARED_READS", "SENTRY_",
+            "EMAIL_", "ENQUIRY_")  # fmt: skip
     env = {k: v for k, v in os.environ.items() if not k.startswith(ours)}
     env.update(
         DJANGO_SETTINGS_MODULE="consultancy.settings",
@@ -55,45 +56,29 @@ def free_port():
         return sock.getsockname()[1]
 
 
-class Server:
-    """gunicorn with 2 sync workers, in a process group of its own so it can be stopped whole."""
+class Process:
+    """
+    A project process (`python ARGS…` in the project folder) in a process
+    group of its own, so that it is stopped whole, its output in a log file.
+    """
 
-    def __init__(self, key, name, settings, database_url, log_dir):
-        """`settings`: the environment that sets this server apart (see project_env)."""
-        self.name, self.settings = name, settings
-        self.env = project_env(database_url, **settings)
-        self.port = free_port()
-        self.log_path = log_dir / f"gunicorn-{key}.log"
+    def __init__(self, name, env, log_path):
+        self.name, self.env, self.log_path = name, env, log_path
         self.process = None
 
-    def url(self, path):
-        return f"http://{HOST}:{self.port}{path}"
-
-    def start(self):
+    def spawn(self, *args):
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "consultancy.wsgi",
-             "--workers", "2", "--worker-class", "sync", "--bind", f"{HOST}:{self.port}",
-             "--timeout", "60", "--graceful-timeout", "5", "--log-level", "warning"],
-            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            [sys.executable, *args], cwd=ROOT, env=self.env,
+            stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
         log.close()
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn ({self.name}) exited:\n{self.log_tail()}")
-            with (
-                suppress(OSError),
-                urllib.request.urlopen(self.url(f"/static/{REFERENCE_NAME}"), timeout=2),
-            ):
-                shown = " ".join(f"{key}={value}" for key, value in self.settings.items())
-                say(f"gunicorn ({self.name}, {shown}) on port {self.port}")
-                return
-            time.sleep(0.3)
-        raise RuntimeError(f"gunicorn ({self.name}) did not answer in 60 s:\n{self.log_tail()}")
+
+    def alive(self):
+        return self.process is not None and self.process.poll() is None
 
     def stop(self):
-        if self.process is None or self.process.poll() is not None:
+        if not self.alive():
             return
         with suppress(ProcessLookupError):
             os.killpg(self.process.pid, signal.SIGTERM)
@@ -108,6 +93,50 @@ class Server:
         with suppress(OSError):
             return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
         return "(no log)"
+
+
+class Server(Process):
+    """gunicorn with 2 sync workers, started once `probe` answers."""
+
+    def __init__(
+        self, key, name, settings, database_url, log_dir, probe=f"/static/{REFERENCE_NAME}"
+    ):
+        """`settings`: the environment that sets this server apart (see project_env)."""
+        super().__init__(
+            name, project_env(database_url, **settings), log_dir / f"gunicorn-{key}.log"
+        )
+        self.settings, self.probe = settings, probe
+        self.port = free_port()
+
+    def url(self, path):
+        return f"http://{HOST}:{self.port}{path}"
+
+    def start(self):
+        self.spawn(
+            "-m", "gunicorn", "consultancy.wsgi",
+            "--workers", "2", "--worker-class", "sync", "--bind", f"{HOST}:{self.port}",
+            "--timeout", "60", "--graceful-timeout", "5", "--log-level", "warning",
+        )  # fmt: skip
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if not self.alive():
+                raise RuntimeError(f"gunicorn ({self.name}) exited:\n{self.log_tail()}")
+            with suppress(OSError), urllib.request.urlopen(self.url(self.probe), timeout=2):
+                shown = " ".join(f"{key}={value}" for key, value in self.settings.items())
+                say(f"gunicorn ({self.name}, {shown}) on port {self.port}")
+                return
+            time.sleep(0.3)
+        raise RuntimeError(f"gunicorn ({self.name}) did not answer in 60 s:\n{self.log_tail()}")
+
+
+class Worker(Process):
+    """The task worker, `manage.py db_worker` (the project's own, which waits out outages)."""
+
+    def __init__(self, env, log_dir):
+        super().__init__("db_worker", env, log_dir / "db_worker.log")
+
+    def start(self, *options):
+        self.spawn("manage.py", "db_worker", "--no-reload", "--no-startup-delay", *options)
 
 
 def fetch(url, timeout=10):

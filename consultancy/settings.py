@@ -462,7 +462,9 @@ ENQUIRY_SEND_ACKNOWLEDGEMENT = env.bool("ENQUIRY_SEND_ACKNOWLEDGEMENT", default=
 # (the resend command); requests use their own host.
 ENQUIRY_SITE_URL = env.str("ENQUIRY_SITE_URL", default="")
 # A failed notification is retried this many times in all, with growing delays,
-# when the task backend can defer tasks (the database backend can).
+# when the task backend can defer tasks (the database backend can): the first
+# after this many seconds, each next one five times longer (6 hours at most).
+ENQUIRY_NOTIFY_RETRY_SECONDS = env.int("ENQUIRY_NOTIFY_RETRY_SECONDS", default=60)
 ENQUIRY_NOTIFY_MAX_ATTEMPTS = env.int("ENQUIRY_NOTIFY_MAX_ATTEMPTS", default=6)
 # /readyz fails ("notifications") when a genuine enquiry's notification has been
 # pending longer than this: the task worker is down or stuck.

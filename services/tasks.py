@@ -53,5 +53,9 @@ def queue_notification(enquiry_id, attempt, site_url="", run_after=None):
 
 
 def retry_delay(attempt):
-    """How long to wait after failed attempt number `attempt`: 1, 5, 25 min, … at most 6 h."""
-    return timedelta(minutes=min(5 ** (attempt - 1), 6 * 60))
+    """
+    How long to wait after failed attempt number `attempt`: 1, 5, 25 min, …
+    at most 6 h (the first delay is ENQUIRY_NOTIFY_RETRY_SECONDS).
+    """
+    first = settings.ENQUIRY_NOTIFY_RETRY_SECONDS
+    return timedelta(seconds=min(first * 5 ** (attempt - 1), 6 * 60 * 60))

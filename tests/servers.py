@@ -1,16 +1,28 @@
 """
 Servers of a test's own, to make a dependency fail for real: started on a free
 port of 127.0.0.1 in a temporary folder, stopped by the test (never the
-machine's shared PostgreSQL or Redis).
+machine's shared PostgreSQL or Redis); and a Visitor to the site they serve.
+The benchmark's outage and load scripts (bench/) use them too.
 """
 
 import contextlib
+import http.cookiejar
+import re
 import shutil
 import socket
 import subprocess
 import tempfile
+import threading
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from email import message_from_bytes
+from email.policy import default as default_policy
 from pathlib import Path
+
+import psycopg
+from aiosmtpd.controller import Controller
 
 
 def free_port():
@@ -75,7 +87,10 @@ class PostgresServer:
     postgres user when the tests run as root, as PostgreSQL refuses root.
     """
 
-    BIN = Path("/usr/lib/postgresql/15/bin")
+    # Debian's server binaries, the newest installed version.
+    BIN = max(
+        Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name), default=None
+    )
 
     def __init__(self):
         self.port = free_port()
@@ -111,6 +126,98 @@ class PostgresServer:
         with contextlib.suppress(subprocess.CalledProcessError):  # not running
             self.stop("immediate")
         shutil.rmtree(self.folder, ignore_errors=True)
+
+    def query(self, sql, params=(), name="site"):
+        """The rows of one query against database `name`."""
+        with psycopg.connect(self.url(name), connect_timeout=5) as connection:
+            return connection.execute(sql, params).fetchall()
+
+
+class SmtpServer:
+    """
+    A mail server (aiosmtpd) that keeps every message it accepts, parsed, in
+    `messages`. stop() closes its port as a mail server that is down would;
+    start() opens the same port again.
+    """
+
+    def __init__(self):
+        self.port = free_port()
+        self.messages = []  # guarded by _lock: the server runs in a thread of its own
+        self._lock = threading.Lock()
+        self._controller = None
+
+    async def handle_DATA(self, server, session, envelope):
+        message = message_from_bytes(envelope.content, policy=default_policy)
+        with self._lock:
+            self.messages.append(message)
+        return "250 Message accepted"
+
+    def start(self):
+        # A Controller's event loop is closed when it stops: a new one each time.
+        self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self._controller.start()
+        return self
+
+    def stop(self):
+        if self._controller is not None:
+            self._controller.stop()
+        self._controller = None
+
+    remove = stop
+
+    def received(self):
+        """The messages so far (email.message.EmailMessage), in the order they came."""
+        with self._lock:
+            return list(self.messages)
+
+
+class NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None  # the redirect itself is the answer (302 after an enquiry)
+
+
+class Visitor:
+    """A browser without JavaScript: cookies, and every answer as it came."""
+
+    def __init__(self, base_url, timeout=30):
+        self.base_url, self.timeout = base_url, timeout
+        self.statuses = []  # of every answer, in order
+        jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(jar), NoRedirects()
+        )
+
+    def request(self, path, data=None):
+        """(status, headers, page) of a GET, or of a POST of `data`."""
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        request = urllib.request.Request(self.base_url + path, data=body)
+        if data is not None:
+            request.add_header("Referer", self.base_url + "/contact/")
+        try:
+            with self.opener.open(request, timeout=self.timeout) as response:
+                answer = response.status, response.headers, response.read().decode()
+        except urllib.error.HTTPError as error:
+            answer = error.code, error.headers, error.read().decode()
+        self.statuses.append(answer[0])
+        return answer
+
+    def contact_form(self):
+        """The contact form's hidden fields (CSRF token, signed start time…), its cookie kept."""
+        _status, _headers, html = self.request("/contact/")
+        hidden = r'<input type="hidden" name="(\w+)" value="([^"]*)"'
+        return dict(re.findall(hidden, html))
+
+    def send_enquiry(self, email, message, name="Ada", form=None):
+        """
+        Fill in and send the contact form, shown now or earlier (`form`, from
+        contact_form()): (status, headers, page).
+        """
+        fields = self.contact_form() if form is None else form
+        return self.request(
+            "/contact/",
+            {**fields, "name": name, "email": email, "message": message, "consent": "on",
+             "website": ""},
+        )  # fmt: skip
 
 
 def _is_root():

@@ -9,13 +9,11 @@ CACHE_URL on Redis; the servers are real gunicorn processes on 127.0.0.1.
 import http.cookiejar
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
 import urllib.parse
 import urllib.request
-from pathlib import Path
 
 import pytest
 from django.conf import global_settings
@@ -24,17 +22,12 @@ from django.db import connection
 from django.utils import timezone
 
 from tests.factories import make_term
+from tests.integration.production import PROJECT_DIR, production_env
+from tests.servers import free_port
 
 pytestmark = [pytest.mark.multiserver, pytest.mark.django_db(transaction=True)]
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
 STARTUP_SECONDS = 30
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture
@@ -50,16 +43,9 @@ def server_environment():
         f"postgres://{settings_dict['USER']}@{settings_dict['HOST'] or '127.0.0.1'}:"
         f"{settings_dict['PORT'] or 5432}/{settings_dict['NAME']}"
     )
-    environment = {
-        "PATH": os.environ["PATH"],
-        "DJANGO_SETTINGS_MODULE": "consultancy.settings",
-        "DJANGO_SECRET_KEY": "two-servers-test-secret-key-not-for-production",
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_SECURE_SSL_REDIRECT": "0",
-        "DATABASE_URL": database_url,
-        "CACHE_URL": os.environ["CACHE_URL"],
-        "TASKS_BACKEND": "immediate",
-    }
+    environment = production_env(
+        database_url, CACHE_URL=os.environ["CACHE_URL"], TASKS_BACKEND="immediate"
+    )
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
         cwd=PROJECT_DIR,
