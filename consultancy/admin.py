@@ -69,8 +69,28 @@ class PageCacheCheckedForm:
         return cleaned_data
 
 
+class PublicationFilter(admin.SimpleListFilter):
+    """Draft, scheduled (published with a date to come) or live: not just the status field."""
+
+    title = "publication"
+    parameter_name = "publication"
+
+    def lookups(self, request, model_admin):
+        return [("live", "Published"), ("scheduled", "Scheduled"), ("draft", "Draft")]
+
+    def queryset(self, request, queryset):
+        match self.value():
+            case "live":
+                return queryset.published()
+            case "scheduled":
+                return queryset.scheduled()
+            case "draft":
+                return queryset.drafts()
+        return queryset
+
+
 class PublishableAdmin(admin.ModelAdmin):
-    list_filter = ["status", UsedTagListFilter, "published_at"]
+    list_filter = [PublicationFilter, UsedTagListFilter, "published_at"]
     date_hierarchy = "published_at"
     readonly_fields = ["created_at", "updated_at"]
     actions = ["publish", "unpublish"]
@@ -115,9 +135,9 @@ class PublishableAdmin(admin.ModelAdmin):
     def tag_list(self, obj):
         return ", ".join(sorted(tag.name for tag in obj.tags.all()))
 
-    @admin.display(description="public", boolean=True, ordering="status")
-    def is_live(self, obj):
-        return obj.is_public
+    @admin.display(description="publication", ordering="published_at")
+    def publication(self, obj):
+        return obj.publication_state
 
     @admin.action(description="Publish selected %(verbose_name_plural)s", permissions=["change"])
     def publish(self, request, queryset):

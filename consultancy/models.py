@@ -62,6 +62,9 @@ class PublishableQuerySet(models.QuerySet):
             status=Status.PUBLISHED, published_at__gt=timezone.now() if now is None else now
         )
 
+    def drafts(self):
+        return self.filter(status=Status.DRAFT)
+
     def cards(self):
         """Published items with just what a list shows: name, one line and link."""
         kind = content_types.for_model(self.model)
@@ -204,6 +207,16 @@ class PublishableContent(models.Model):
         # Shown as one line everywhere: pasted line breaks would break it.
         summary_field = content_types.for_model(self).summary_field
         setattr(self, summary_field, " ".join(self.summary_text.split()))
+
+    @property
+    def publication_state(self) -> str:
+        """What an editor needs to know at a glance: "Draft", "Scheduled for …" or "Published"."""
+        if self.status == Status.DRAFT:
+            return "Draft"
+        if not self.is_public:
+            when = timezone.localtime(self.published_at)
+            return f"Scheduled for {when.day} {when:%b %Y, %H:%M}"
+        return "Published"
 
     @property
     def is_public(self) -> bool:

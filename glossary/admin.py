@@ -28,8 +28,7 @@ class TermAdmin(PublishableAdmin):
     list_display = [
         "name",
         "abbreviation",
-        "status",
-        "is_live",
+        "publication",
         "published_at",
         "updated_at",
         "related_term_count",

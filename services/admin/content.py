@@ -16,8 +16,7 @@ class ServiceAdmin(PublishableAdmin):
     list_display = [
         "title",
         "order",
-        "status",
-        "is_live",
+        "publication",
         "published_at",
         "updated_at",
         "technology_count",
@@ -45,8 +44,7 @@ class ServiceAdmin(PublishableAdmin):
 class TechnologyAdmin(PublishableAdmin):
     list_display = [
         "name",
-        "status",
-        "is_live",
+        "publication",
         "published_at",
         "updated_at",
         "service_count",

@@ -1,7 +1,10 @@
 """The content admin: editors can work in it, sales cannot change content."""
 
+from datetime import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from consultancy.models import Status
 from glossary.models import Term
@@ -174,3 +177,23 @@ def test_tag_filter_lists_only_tags_used_by_that_content(editor_client):
     assert "?tag=consulting" not in content
     filtered = editor_client.get(admin_url(Term, "changelist"), {"tag": "llm"})
     assert filtered.context["cl"].result_count == 1
+
+
+@pytest.mark.parametrize("model", CONTENT_MODELS)
+def test_scheduled_items_show_as_scheduled_with_their_date_and_can_be_filtered(
+    editor_client, model
+):
+    factory = {Term: make_term, Service: make_service, Technology: make_technology}[model]
+    when = timezone.make_aware(datetime(2030, 3, 4, 9, 30))
+    scheduled = factory(published_at=when)
+    live = factory()
+    draft = factory(status=Status.DRAFT)
+
+    content = editor_client.get(admin_url(model, "changelist")).content.decode()
+    assert "Scheduled for 4 Mar 2030, 09:30" in content
+    assert content.count(">Published<") >= 1
+    assert ">Draft<" in content
+
+    for state, expected in (("scheduled", scheduled), ("live", live), ("draft", draft)):
+        response = editor_client.get(admin_url(model, "changelist"), {"publication": state})
+        assert [row.pk for row in response.context["cl"].result_list] == [expected.pk]
