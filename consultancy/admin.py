@@ -4,6 +4,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.contenttypes.models import ContentType
 from django.http import HttpResponseRedirect
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import ngettext
 from taggit.models import Tag
 
@@ -137,7 +139,14 @@ class PublishableAdmin(admin.ModelAdmin):
 
     @admin.display(description="publication", ordering="published_at")
     def publication(self, obj):
-        return obj.publication_state
+        state = obj.publication_state
+        if state == "Published":
+            return f"Published {date_format(timezone.localtime(obj.published_at), 'j M Y')}"
+        return state
+
+    @admin.display(description="updated", ordering="updated_at")
+    def updated(self, obj):
+        return date_format(timezone.localtime(obj.updated_at), "j M Y")
 
     @admin.action(description="Publish selected %(verbose_name_plural)s", permissions=["change"])
     def publish(self, request, queryset):
