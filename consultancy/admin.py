@@ -3,12 +3,14 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Case, When
 from django.http import HttpResponseRedirect
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import ngettext
 from taggit.models import Tag
 
+from consultancy import content_types
 from consultancy.cache import PageCacheUnavailable, can_make_pages_stale
 from consultancy.models import Status
 
@@ -103,6 +105,21 @@ class PublishableAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         # Counts and tags for the changelist columns, in a fixed number of queries.
         return super().get_queryset(request).with_relation_counts().prefetch_related("tags")
+
+    def get_search_results(self, request, queryset, search_term):
+        """
+        An exact name first (case aside), then the rest in their order: in a
+        relation's autocomplete, "Retrieval" comes before "Adaptive Retrieval".
+        The changelist applies its own ordering afterwards.
+        """
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        if term:
+            title = content_types.for_model(self.model).title_field
+            exact = Case(When(**{f"{title}__iexact": term}, then=0), default=1)
+            ordering = queryset.query.order_by or self.model._meta.ordering
+            queryset = queryset.order_by(exact, *ordering)
+        return queryset, may_have_duplicates
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)

@@ -199,3 +199,21 @@ def test_scheduled_items_show_as_scheduled_with_their_date_and_can_be_filtered(
     for state, expected in (("scheduled", scheduled), ("live", live), ("draft", draft)):
         response = editor_client.get(admin_url(model, "changelist"), {"publication": state})
         assert [row.pk for row in response.context["cl"].result_list] == [expected.pk]
+
+
+def test_autocomplete_puts_an_exact_name_match_first(editor_client):
+    for name in ("Adaptive Retrieval", "Hybrid Retrieval", "Retrieval"):
+        make_term(name=name)
+    term = make_term(name="Rerankers")
+    response = editor_client.get(
+        reverse("admin:autocomplete"),
+        {
+            "term": "retrieval",
+            "app_label": "glossary",
+            "model_name": "term",
+            "field_name": "related_terms",
+        },
+    )
+    names = [result["text"] for result in response.json()["results"]]
+    assert names == ["Retrieval", "Adaptive Retrieval", "Hybrid Retrieval"]
+    assert term.name not in names
