@@ -3,8 +3,10 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.db.models import Case, When
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import ngettext
@@ -12,7 +14,11 @@ from taggit.models import Tag
 
 from consultancy import content_types
 from consultancy.cache import PageCacheUnavailable, can_make_pages_stale
+from consultancy.editing import EditingAidsForm
 from consultancy.models import Status
+
+# A body longer than this is not previewed in full (bodies are a few pages).
+PREVIEW_MAX_LENGTH = 100_000
 
 SEO_FIELDSET = (
     "SEO",
@@ -123,7 +129,31 @@ class PublishableAdmin(admin.ModelAdmin):
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
-        return type(form.__name__, (PageCacheCheckedForm, form), {})
+        opts = self.model._meta
+        preview_url = reverse(f"admin:{opts.app_label}_{opts.model_name}_markdown_preview")
+        return type(
+            form.__name__,
+            (PageCacheCheckedForm, EditingAidsForm, form),
+            {"preview_url": preview_url},
+        )
+
+    def get_urls(self):
+        opts = self.model._meta
+        preview = path(
+            "markdown-preview/",
+            self.admin_site.admin_view(self.markdown_preview_view),
+            name=f"{opts.app_label}_{opts.model_name}_markdown_preview",
+        )
+        return [preview, *super().get_urls()]
+
+    def markdown_preview_view(self, request):
+        """The body as the page will show it (links included), for the form's preview."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not self.has_change_permission(request) and not self.has_add_permission(request):
+            raise PermissionDenied
+        text = request.POST.get("text", "")[:PREVIEW_MAX_LENGTH]
+        return JsonResponse({"html": self.model(body=text).render_body()})
 
     def _refused_when_pages_stay_stale(self, request, view, *args, **kwargs):
         """

@@ -1,5 +1,7 @@
 """Editing a term in the admin: every switch reachable, one render and one write per save."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -99,3 +101,38 @@ def test_one_admin_save_renders_the_markdown_once_and_writes_the_row_once(
     # link index (2), its one UPDATE, the other terms that mention it, the
     # relations and tags it saves, the admin log, and savepoints.
     assert len(captured.captured_queries) == SAVE_QUERIES
+
+
+def test_the_short_definition_is_counted_not_cut_and_its_limit_explained(editor_client):
+    term = make_term(name="Attention")
+    form = editor_client.get(change_url(term)).content.decode()
+    field = re.search(r"<textarea[^>]*name=\"short_definition\"[^>]*>", form).group()
+    assert 'data-limit="300"' in field
+    assert "maxlength" not in field
+
+    too_long = "A definition that goes on. " * 12  # 324 characters
+    response = editor_client.post(
+        change_url(term), change_form_data(term, short_definition=too_long)
+    )
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "Please keep this to at most 300 characters (it has 323)." in content
+    assert too_long.strip() in content  # nothing was cut
+    assert Term.objects.get(pk=term.pk).short_definition != too_long.strip()
+
+
+def test_the_body_preview_shows_the_markdown_as_the_page_will(editor_client):
+    make_term(name="Transformer")
+    url = reverse("admin:glossary_term_markdown_preview")
+    response = editor_client.post(url, {"text": "## Steps\n\nA Transformer <script>x()</script>"})
+    html = response.json()["html"]
+    assert "<h3>Steps</h3>" in html
+    assert 'href="/glossary/term-' in html
+    assert "Transformer</a>" in html
+    assert "<script>" not in html
+    assert editor_client.get(url).status_code == 405
+
+
+def test_sales_cannot_use_the_body_preview(sales_client):
+    url = reverse("admin:glossary_term_markdown_preview")
+    assert sales_client.post(url, {"text": "Hello"}).status_code == 403

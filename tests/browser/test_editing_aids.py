@@ -1,0 +1,49 @@
+"""
+Issue 11's editing aids, as an editor meets them in Chromium: the short
+definition counted as it is typed, the body previewed, the search result shown.
+"""
+
+import pytest
+from django.contrib.auth.models import Permission, User
+from django.urls import reverse
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "a long enough password for an editor"
+
+
+@pytest.fixture
+def editor_page(new_context, live_server):
+    user = User.objects.create_user("writer", "writer@example.com", PASSWORD, is_staff=True)
+    user.user_permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="glossary", codename__in=["view_term", "change_term"]
+        )
+    )
+    page = new_context(viewport={"width": 1280, "height": 900}).new_page()
+    page.goto(reverse("admin:login"))
+    page.get_by_label("Username").fill("writer")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    return page
+
+
+def test_an_editor_sees_the_count_the_preview_and_the_search_result_as_they_type(editor_page, site):
+    page = editor_page
+    page.goto(reverse("admin:glossary_term_change", args=[site.term.pk]))
+
+    definition = page.get_by_label("Short definition")
+    definition.fill("A model that predicts the next token.")
+    expect(page.get_by_text("37 / 300 characters")).to_be_visible()
+    definition.fill("x" * 310)
+    expect(page.get_by_text("310 / 300 characters: 10 too many")).to_be_visible()
+
+    page.get_by_role("textbox", name="In depth").fill("## How it works\n\nIt reads **tokens**.")
+    preview = page.locator(".editing-preview__body")
+    expect(preview.locator("h3")).to_have_text("How it works")
+    expect(preview.locator("strong")).to_have_text("tokens")
+
+    page.get_by_text("SEO", exact=True).click()  # the collapsed fieldset
+    page.get_by_label("SEO title").fill("What is an LLM?")
+    expect(page.locator(".editing-serp__title")).to_have_text("What is an LLM?")
