@@ -20,7 +20,7 @@ from taggit.models import Tag
 from consultancy.cache import PageCacheUnavailable, can_make_pages_stale
 from consultancy.models import Status
 from consultancy.revisions.compare import compare
-from consultancy.revisions.restore import record, restore
+from consultancy.revisions.restore import record, restore, restore_tags
 
 SEO_FIELDSET = (
     "SEO",
@@ -120,8 +120,20 @@ class PublishableAdmin(VersionAdmin):
     def change_view(self, request, *args, **kwargs):
         return self._refused_when_pages_stay_stale(request, super().change_view, *args, **kwargs)
 
-    def recover_view(self, request, *args, **kwargs):
-        return self._refused_when_pages_stay_stale(request, super().recover_view, *args, **kwargs)
+    def recover_view(self, request, version_id, extra_context=None):
+        # reversion's raw revert leaves out the tags: get_object() adds them.
+        request.recovered_version = get_object_or_404(Version, pk=version_id)
+        return self._refused_when_pages_stay_stale(
+            request, super().recover_view, version_id, extra_context
+        )
+
+    def get_object(self, request, object_id, from_field=None):
+        item = super().get_object(request, object_id, from_field)
+        version = getattr(request, "recovered_version", None)
+        if item is not None and version is not None:
+            # Inside reversion's transaction: kept only if the form is saved.
+            restore_tags(item, version)
+        return item
 
     def delete_view(self, request, *args, **kwargs):
         return self._refused_when_pages_stay_stale(request, super().delete_view, *args, **kwargs)

@@ -42,6 +42,14 @@ def restore(item, version, user):
     return item
 
 
+def restore_tags(item, version):
+    """The revision's tags on the item (a recovered one: the raw revert skips them)."""
+    _, m2m = stored_state(version)
+    for field in compared_fields(type(item)):
+        if isinstance(field, TaggableManager) and field.name in m2m:
+            getattr(item, field.name).set(m2m[field.name])
+
+
 def record(items, comment):
     """
     Add items changed without save() (bulk publish) to the request's revision:

@@ -173,7 +173,7 @@ def test_reversions_revert_form_opens_the_comparison(editor_client, term):
     assert response["Location"].endswith(f"?from={older.pk}&to={newest.pk}")
 
 
-def test_a_deleted_item_is_listed_for_recovery_and_its_form_opens(editor_client, term):
+def test_a_deleted_item_is_listed_for_recovery_and_its_form_shows_its_tags(editor_client, term):
     name = term.name
     newest = versions_of(term)[0]
     term.delete()
@@ -182,4 +182,5 @@ def test_a_deleted_item_is_listed_for_recovery_and_its_form_opens(editor_client,
     form = editor_client.get(admin_url(Term, "recover", newest.pk))
     assert form.status_code == 200
     assert "A newer definition." in form.content.decode()
+    assert "generative-ai" in form.content.decode()
     assert not Term.objects.filter(name=name).exists()
