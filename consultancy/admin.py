@@ -1,21 +1,32 @@
 """The editing experience shared by terms, services and technologies."""
 
+from contextlib import contextmanager
+
+import reversion
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import quote, unquote
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, When
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+from reversion.admin import VersionAdmin
+from reversion.models import Version
 from taggit.models import Tag
 
 from consultancy import content_types
 from consultancy.cache import PageCacheUnavailable, can_make_pages_stale
 from consultancy.editing import EditingAidsForm
 from consultancy.models import Status
+from consultancy.revisions.compare import compare
+from consultancy.revisions.restore import record, restore, restore_tags
 
 # A body longer than this is not previewed in full (bodies are a few pages).
 PREVIEW_MAX_LENGTH = 100_000
@@ -99,7 +110,7 @@ class PublicationFilter(admin.SimpleListFilter):
         return queryset
 
 
-class PublishableAdmin(admin.ModelAdmin):
+class PublishableAdmin(VersionAdmin):
     list_filter = [PublicationFilter, UsedTagListFilter, "published_at"]
     date_hierarchy = "published_at"
     readonly_fields = ["created_at", "updated_at"]
@@ -107,6 +118,8 @@ class PublishableAdmin(admin.ModelAdmin):
     list_per_page = 100
     show_full_result_count = False
     save_on_top = True
+    object_history_template = "admin/revisions/object_history.html"
+    history_latest_first = True
 
     def get_queryset(self, request):
         # Counts and tags for the changelist columns, in a fixed number of queries.
@@ -137,15 +150,6 @@ class PublishableAdmin(admin.ModelAdmin):
             {"preview_url": preview_url},
         )
 
-    def get_urls(self):
-        opts = self.model._meta
-        preview = path(
-            "markdown-preview/",
-            self.admin_site.admin_view(self.markdown_preview_view),
-            name=f"{opts.app_label}_{opts.model_name}_markdown_preview",
-        )
-        return [preview, *super().get_urls()]
-
     def markdown_preview_view(self, request):
         """The body as the page will show it (links included), for the form's preview."""
         if request.method != "POST":
@@ -167,10 +171,28 @@ class PublishableAdmin(admin.ModelAdmin):
             self.message_user(request, str(error), messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
 
-    def changeform_view(self, request, *args, **kwargs):
+    # Outermost, around VersionAdmin's revision: a save refused by the cache
+    # leaves no revision of content that was rolled back.
+    def add_view(self, request, *args, **kwargs):
+        return self._refused_when_pages_stay_stale(request, super().add_view, *args, **kwargs)
+
+    def change_view(self, request, *args, **kwargs):
+        return self._refused_when_pages_stay_stale(request, super().change_view, *args, **kwargs)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        # reversion's raw revert leaves out the tags: get_object() adds them.
+        request.recovered_version = get_object_or_404(Version, pk=version_id)
         return self._refused_when_pages_stay_stale(
-            request, super().changeform_view, *args, **kwargs
+            request, super().recover_view, version_id, extra_context
         )
+
+    def get_object(self, request, object_id, from_field=None):
+        item = super().get_object(request, object_id, from_field)
+        version = getattr(request, "recovered_version", None)
+        if item is not None and version is not None:
+            # Inside reversion's transaction: kept only if the form is saved.
+            restore_tags(item, version)
+        return item
 
     def delete_view(self, request, *args, **kwargs):
         return self._refused_when_pages_stay_stale(request, super().delete_view, *args, **kwargs)
@@ -179,6 +201,117 @@ class PublishableAdmin(admin.ModelAdmin):
         return self._refused_when_pages_stay_stale(
             request, super().changelist_view, *args, **kwargs
         )
+
+    # Revisions (README, "Revisions").
+
+    def reversion_register(self, model, **kwargs):
+        """Kinds are registered from the content registry (consultancy.revisions)."""
+
+    @contextmanager
+    def create_revision(self, request):
+        # Managed manually: the item is stored once, when its relations and
+        # tags are saved too, rather than again at each post_save/m2m_changed.
+        with reversion.create_revision(manage_manually=True):
+            reversion.set_user(request.user)
+            yield
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        reversion.add_to_revision(form.instance)
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "markdown-preview/",
+                self.admin_site.admin_view(self.markdown_preview_view),
+                name="{}_{}_markdown_preview".format(*info),
+            ),
+            path(
+                "<path:object_id>/history/compare/",
+                self.admin_site.admin_view(self.compare_view),
+                name="{}_{}_compare".format(*info),
+            ),
+            path(
+                "<path:object_id>/history/<int:version_id>/restore/",
+                self.admin_site.admin_view(require_POST(self.restore_view)),
+                name="{}_{}_restore".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def _versions(self, object_id):
+        return Version.objects.get_for_object_reference(self.model, object_id).select_related(
+            "revision__user"
+        )
+
+    def _compare_url(self, object_id, old, new):
+        url = reverse(
+            f"{self.admin_site.name}:{self.opts.app_label}_{self.opts.model_name}_compare",
+            args=[quote(object_id)],
+        )
+        return f"{url}?from={old}&to={new}"
+
+    def history_view(self, request, object_id, extra_context=None):
+        versions = list(self._versions(unquote(object_id)).order_by("-pk"))
+        context = {
+            "versions": versions,
+            "compare_url": reverse(
+                f"{self.admin_site.name}:{self.opts.app_label}_{self.opts.model_name}_compare",
+                args=[object_id],
+            ),
+            **(extra_context or {}),
+        }
+        return super().history_view(request, object_id, context)
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        """reversion's revert form: the comparison with the current revision instead."""
+        latest = self._versions(unquote(object_id)).order_by("-pk").first()
+        if latest is None:
+            raise Http404
+        return HttpResponseRedirect(self._compare_url(unquote(object_id), version_id, latest.pk))
+
+    def compare_view(self, request, object_id):
+        """Two revisions side by side (`?from=<version id>&to=<version id>`)."""
+        item = self.get_object(request, unquote(object_id))
+        if item is None or not self.has_view_or_change_permission(request, item):
+            raise Http404
+        try:
+            wanted = [int(request.GET["from"]), int(request.GET["to"])]
+        except (KeyError, ValueError):
+            raise Http404 from None
+        found = {version.pk: version for version in self._versions(item.pk).filter(pk__in=wanted)}
+        if set(wanted) - set(found):
+            raise Http404
+        old, new = (found[pk] for pk in wanted)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "object": item,
+            "title": f"Compare revisions of {item}",
+            "old": old,
+            "new": new,
+            "rows": compare(self.model, old, new),
+            "can_restore": self.has_change_permission(request, item),
+        }
+        return TemplateResponse(request, "admin/revisions/compare.html", context)
+
+    def restore_view(self, request, object_id, version_id):
+        item = self.get_object(request, unquote(object_id))
+        if item is None or not self.has_change_permission(request, item):
+            raise Http404
+        version = get_object_or_404(self._versions(item.pk), pk=version_id)
+
+        def restored(request):
+            restore(item, version, request.user)
+            self.message_user(request, f"Restored {item} from that revision.", messages.SUCCESS)
+            url = reverse(
+                f"{self.admin_site.name}:{self.opts.app_label}_{self.opts.model_name}_history",
+                args=[quote(item.pk)],
+            )
+            return HttpResponseRedirect(url)
+
+        return self._refused_when_pages_stay_stale(request, restored)
 
     @admin.display(description="tags")
     def tag_list(self, obj):
@@ -197,7 +330,9 @@ class PublishableAdmin(admin.ModelAdmin):
 
     @admin.action(description="Publish selected %(verbose_name_plural)s", permissions=["change"])
     def publish(self, request, queryset):
-        count = queryset.exclude(status=Status.PUBLISHED).publish()
+        pks = list(queryset.exclude(status=Status.PUBLISHED).values_list("pk", flat=True))
+        count = self.model.objects.filter(pk__in=pks).publish()
+        record(self.model.objects.filter(pk__in=pks), "Published")
         self.message_user(
             request,
             ngettext("Published %d item.", "Published %d items.", count) % count,
@@ -206,7 +341,9 @@ class PublishableAdmin(admin.ModelAdmin):
 
     @admin.action(description="Unpublish selected %(verbose_name_plural)s", permissions=["change"])
     def unpublish(self, request, queryset):
-        count = queryset.filter(status=Status.PUBLISHED).unpublish()
+        pks = list(queryset.filter(status=Status.PUBLISHED).values_list("pk", flat=True))
+        count = self.model.objects.filter(pk__in=pks).unpublish()
+        record(self.model.objects.filter(pk__in=pks), "Unpublished")
         self.message_user(
             request,
             ngettext(

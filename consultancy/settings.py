@@ -63,6 +63,10 @@ INSTALLED_APPS = [
     "consultancy",
     "glossary",
     "services",
+    # django-reversion, and the revisions of every registered kind of content
+    # (README, "Revisions"): after the apps that register kinds.
+    "reversion",
+    "consultancy.revisions",
     # Always installed, so that switching TASKS_BACKEND needs no migration.
     # After consultancy, whose db_worker (it waits out database outages)
     # replaces the library's.

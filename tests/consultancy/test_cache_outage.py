@@ -9,6 +9,7 @@ import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from reversion.models import Version
 
 from consultancy.models import Status
 from glossary.models import Term
@@ -135,6 +136,8 @@ def test_unpublishing_during_a_cache_outage_is_refused_and_the_page_stays_as_it_
     )
     assert "Not saved: the site&#x27;s page cache is not answering" in response.content.decode()
     assert Term.objects.get(pk=term.pk).status == Status.PUBLISHED
+    # Nor is a revision kept of the change that did not happen.
+    assert not Version.objects.get_for_object(term).exists()
 
     # Redis comes back (empty, as it keeps nothing on disk): what visitors see
     # and what the database says agree.

@@ -1,0 +1,67 @@
+"""A side-by-side comparison of two revisions of an item, as editors read it."""
+
+from dataclasses import dataclass
+
+from django.contrib.admin.utils import display_for_field
+from taggit.managers import TaggableManager
+
+EMPTY = "—"
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str
+    old: str
+    new: str
+
+    @property
+    def changed(self):
+        return self.old != self.new
+
+
+def stored_state(version):
+    """The item as the revision keeps it, and its relations (pks, tag names)."""
+    # reversion's own deserialised copy: field_dict drops the tag names.
+    state = version._object_version
+    return state.object, {**(state.m2m_data or {}), **getattr(state, "tag_names", {})}
+
+
+def compared_fields(model):
+    """What an editor filled in: editable fields, relations and tags."""
+    return [
+        field
+        for field in [*model._meta.concrete_fields, *model._meta.many_to_many]
+        if field.editable and not field.primary_key
+    ]
+
+
+def _names_by_pk(field, states):
+    """One query per relation, whatever the number of items related."""
+    pks = {pk for _, m2m in states for pk in m2m.get(field.name, ())}
+    related = field.related_model._default_manager.filter(pk__in=pks)
+    return {item.pk: str(item) for item in related}
+
+
+def _relation_value(field, m2m, names):
+    """The related items' names, sorted, as one line."""
+    values = m2m.get(field.name, ())
+    if not isinstance(field, TaggableManager):
+        values = (names.get(pk, f"(deleted, #{pk})") for pk in values)
+    return ", ".join(sorted(values, key=str.lower)) or EMPTY
+
+
+def compare(model, old_version, new_version):
+    """Every compared field with its two values; Row.changed says which differ."""
+    states = [stored_state(old_version), stored_state(new_version)]
+    rows = []
+    for field in compared_fields(model):
+        if field.many_to_many:
+            names = {} if isinstance(field, TaggableManager) else _names_by_pk(field, states)
+            old, new = (_relation_value(field, m2m, names) for _, m2m in states)
+        else:
+            old, new = (
+                str(display_for_field(getattr(obj, field.attname), field, EMPTY))
+                for obj, _ in states
+            )
+        rows.append(Row(str(field.verbose_name), old, new))
+    return rows
