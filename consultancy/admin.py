@@ -7,6 +7,7 @@ from django.http import HttpResponseRedirect
 from django.utils.translation import ngettext
 from taggit.models import Tag
 
+from consultancy import admin_redirects  # noqa: F401 (registers the redirects' admin)
 from consultancy.cache import PageCacheUnavailable, can_make_pages_stale
 from consultancy.models import Status
 
