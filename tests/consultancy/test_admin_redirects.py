@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from consultancy.models import MissingUrl, Redirect, RedirectSource
 from consultancy.redirect_forms import RedirectForm
+from tests.factories import make_term
 
 pytestmark = pytest.mark.django_db
 
@@ -140,3 +141,15 @@ def test_redirects_changelist_runs_a_fixed_number_of_queries(
 
 def test_sales_cannot_change_redirects(sales_client):
     assert sales_client.get(reverse("admin:consultancy_redirect_add")).status_code == 403
+
+
+def test_items_deleted_in_bulk_from_the_admin_answer_410(editor_client, client):
+    terms = [make_term(), make_term()]
+    response = editor_client.post(
+        reverse("admin:glossary_term_changelist"),
+        {"action": "delete_selected", "_selected_action": [t.pk for t in terms], "post": "yes"},
+    )
+    assert response.status_code == 302
+    client.logout()
+    for term in terms:
+        assert client.get(f"/glossary/{term.slug}/").status_code == 410
