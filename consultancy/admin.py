@@ -21,7 +21,10 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 from taggit.models import Tag
 
-from consultancy import content_types
+from consultancy import (
+    admin_redirects,  # noqa: F401 (registers the redirects' admin)
+    content_types,
+)
 from consultancy.cache import PageCacheUnavailable, can_make_pages_stale
 from consultancy.editing import EditingAidsForm
 from consultancy.models import Status

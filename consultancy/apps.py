@@ -6,6 +6,7 @@ class ConsultancyConfig(AppConfig):
     verbose_name = "Site"
 
     def ready(self):
-        from consultancy import cache, checks  # noqa: F401 (checks register themselves)
+        from consultancy import cache, checks, redirects  # noqa: F401 (checks register themselves)
 
         cache.connect()
+        redirects.connect()

@@ -6,6 +6,7 @@ publication workflow, tags, SEO fields and a Markdown body.
 page, list, sitemap, feed and search uses it.
 """
 
+import datetime
 from urllib.parse import urlencode
 
 from django.db import models, transaction
@@ -170,10 +171,40 @@ class PublishableContent(models.Model):
 
     def save(self, *args, **kwargs):
         self.derive_fields()
-        super().save(*args, **kwargs)
+        stored = getattr(self, "_stored_address", None)
+        if stored is None or stored[0] == self.slug:
+            super().save(*args, **kwargs)
+        else:
+            with transaction.atomic(using=kwargs.get("using") or self._state.db):
+                super().save(*args, **kwargs)
+                self.record_rename(*stored)
+        self._stored_address = (self.slug, self.published_at)
 
     def get_absolute_url(self):
         return detail_url(self._meta.model_name, self.slug)
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        instance = super().from_db(db, field_names, values, **kwargs)
+        # The address the item had when loaded, to see a rename at save()
+        # without asking the database again.
+        loaded = dict(zip(field_names, values, strict=False))
+        if "slug" in loaded and "published_at" in loaded:
+            instance._stored_address = (loaded["slug"], loaded["published_at"])
+        return instance
+
+    def record_rename(self, old_slug, published_at):
+        """
+        A renamed item that has been public keeps its old address: it answers
+        a 301 to the new one (Redirect.objects.move, no chains). A draft that
+        never went live had no address anyone could link to.
+        """
+        if published_at is None or published_at > timezone.now():
+            return
+        kind = self._meta.model_name
+        Redirect.objects.using(self._state.db).move(
+            detail_url(kind, old_slug), detail_url(kind, self.slug)
+        )
 
     def derive_fields(self, *, render_body=True):
         """
@@ -249,3 +280,140 @@ class PublishableContent(models.Model):
 
     def get_meta_description(self) -> str:
         return self.meta_description or Truncator(self.summary_text).chars(META_DESCRIPTION_LENGTH)
+
+
+class RedirectSource(models.TextChoices):
+    STAFF = "staff", "Added by staff"
+    RENAME = "rename", "A renamed item"
+    DELETE = "delete", "A deleted item"
+
+
+class RedirectQuerySet(models.QuerySet):
+    def final_target(self, to):
+        """
+        Where `to` ends up once every stored redirect is followed: a redirect
+        is always one hop. None when following it comes back where it began.
+        """
+        seen = set()
+        while to and to not in seen:
+            seen.add(to)
+            nxt = self.filter(from_path=to).values_list("to", flat=True).first()
+            if nxt is None:
+                return to
+            to = nxt
+        return None if to else ""
+
+    def move(self, old_url, new_url, *, source=RedirectSource.RENAME):
+        """
+        `old_url` now lives at `new_url` ("" when it is gone): old_url answers
+        a permanent redirect (or 410), every redirect that pointed at old_url
+        is repointed in one UPDATE, so that none is ever a chain, and a
+        redirect from new_url (the item took back an old address) is dropped.
+        """
+        with transaction.atomic(using=self.db):
+            if new_url:
+                self.filter(from_path=new_url).delete()
+            self.filter(to=old_url).update(to=new_url, updated_at=timezone.now())
+            self.update_or_create(
+                from_path=old_url,
+                defaults={"to": new_url, "permanent": True, "source": source},
+            )
+
+
+class Redirect(models.Model):
+    """An old address of the site and where it went (or that it is gone: 410)."""
+
+    from_path = models.CharField(
+        "from path",
+        max_length=300,
+        unique=True,
+        help_text="The old address on this site, starting with a slash: /glossary/old-name/.",
+    )
+    to = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text=(
+            "Where visitors go instead: a path on this site (/services/new/) or a full "
+            "https:// address. Leave blank to answer “410 Gone”: the page was removed."
+        ),
+    )
+    permanent = models.BooleanField(
+        default=True,
+        help_text="Permanent (301) tells search engines to use the new address; "
+        "untick for a temporary (302) redirect.",
+    )
+    source = models.CharField(
+        "made by", max_length=10, choices=RedirectSource, default=RedirectSource.STAFF
+    )
+    created_at = models.DateTimeField("created", auto_now_add=True)
+    updated_at = models.DateTimeField("last updated", auto_now=True)
+
+    objects = RedirectQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["from_path"]
+        verbose_name = "redirect"
+        verbose_name_plural = "redirects"
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(from_path=models.F("to")),
+                name="consultancy_redirect_not_to_itself",
+                violation_error_message="A redirect cannot point to its own address.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.from_path} → {self.to or '410 Gone'}"
+
+    def get_absolute_url(self):
+        return self.from_path
+
+    @property
+    def status_code(self) -> int:
+        if not self.to:
+            return 410
+        return 301 if self.permanent else 302
+
+
+class MissingUrlQuerySet(models.QuerySet):
+    def top(self, limit=100, days=30):
+        """The most requested missing paths of the last `days` days, with their counts."""
+        since = timezone.localdate() - datetime.timedelta(days=days)
+        return (
+            self.filter(day__gt=since)
+            .values("path")
+            .annotate(total=models.Sum("count"))
+            .order_by("-total", "path")[:limit]
+        )
+
+    def purge(self, days=30):
+        """Delete the counts older than `days` days; returns how many rows went."""
+        since = timezone.localdate() - datetime.timedelta(days=days)
+        return self.filter(day__lte=since).delete()[0]
+
+
+class MissingUrl(models.Model):
+    """
+    How often a path that does not exist was asked for, one row per path per
+    day. Nothing about the visitor is kept.
+    """
+
+    path = models.CharField(max_length=300)
+    day = models.DateField(default=timezone.localdate)
+    count = models.PositiveIntegerField(default=1)
+
+    objects = MissingUrlQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-day", "-count"]
+        verbose_name = "missing URL"
+        verbose_name_plural = "missing URLs"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["path", "day"], name="consultancy_missingurl_once_a_day"
+            )
+        ]
+        indexes = [models.Index(fields=["day"], name="consultancy_missingurl_day")]
+
+    def __str__(self):
+        return f"{self.path} ({self.count} on {self.day})"

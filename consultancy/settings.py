@@ -81,6 +81,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Cached public pages are answered here, before sessions, CSRF and auth.
     "consultancy.cache.PageCacheMiddleware",
+    # Inside the page cache and outside the views: only 404s are looked up (301/302/410).
+    "consultancy.redirects.RedirectMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -54,6 +54,7 @@ def test_the_crontab_schedules_every_job_the_site_needs():
             "prune_db_task_results",
             "clearsessions",
             "backup_database",
+            "purge_missing_urls",
         ]
     )
     assert ("purge_enquiries", ["--older-than", "30", "--spam-only"]) in cron_commands()
