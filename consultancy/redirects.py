@@ -18,6 +18,7 @@ from django.db.models.signals import post_delete
 from django.http import HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 
 from consultancy import content_types
 from consultancy.links import detail_url
@@ -56,9 +57,15 @@ class RedirectMiddleware:
         target = redirect.to
         if request.META.get("QUERY_STRING"):
             target += ("&" if "?" in target else "?") + request.META["QUERY_STRING"]
-        if redirect.permanent:
-            return HttpResponsePermanentRedirect(target)
-        return HttpResponseRedirect(target)
+        response = (HttpResponsePermanentRedirect if redirect.permanent else HttpResponseRedirect)(
+            target
+        )
+        # Browsers keep a 301 for good unless told otherwise. A redirect here
+        # can change (a page renamed back, a restored revision): browsers ask
+        # again each time, or one that kept a → b would loop once b → a.
+        # Search engines still treat the 301 as permanent.
+        patch_cache_control(response, no_cache=True)
+        return response
 
 
 def count_missing(path, today=None):

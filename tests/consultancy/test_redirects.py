@@ -149,3 +149,13 @@ def test_a_redirected_path_is_not_counted_as_missing(client):
     Redirect.objects.create(from_path="/old/", to="/glossary/")
     client.get("/old/")
     assert not MissingUrl.objects.exists()
+
+
+def test_browsers_ask_again_before_reusing_a_rename_redirect(client):
+    """A browser that kept a → b for good would loop once a revision renames b back to a."""
+    term = make_term(slug="before")
+    term.slug = "after"
+    term.save()
+    response = client.get("/glossary/before/")
+    assert response.status_code == 301
+    assert "no-cache" in response["Cache-Control"]
