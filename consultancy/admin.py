@@ -7,6 +7,7 @@ from django.http import HttpResponseRedirect
 from django.utils.translation import ngettext
 from taggit.models import Tag
 
+from consultancy.admin_import import ImportExportAdminMixin
 from consultancy.cache import PageCacheUnavailable, can_make_pages_stale
 from consultancy.models import Status
 
@@ -69,7 +70,7 @@ class PageCacheCheckedForm:
         return cleaned_data
 
 
-class PublishableAdmin(admin.ModelAdmin):
+class PublishableAdmin(ImportExportAdminMixin, admin.ModelAdmin):
     list_filter = ["status", UsedTagListFilter, "published_at"]
     date_hierarchy = "published_at"
     readonly_fields = ["created_at", "updated_at"]

@@ -92,13 +92,14 @@ def _cell(value):
 
 def export(kinds, format):
     """Every item of `kinds` as a CSV or JSON text."""
+    items = (item for kind in kinds for item in for_export(kind.model.objects.all()))
+    return export_items(items, kinds, format)
+
+
+def export_items(items, kinds, format):
+    """`items` (of `kinds`, from for_export) as a CSV or JSON text."""
     stream = io.StringIO()
-    write(
-        (row_of(item) for kind in kinds for item in for_export(kind.model.objects.all())),
-        format,
-        stream,
-        kinds,
-    )
+    write((row_of(item) for item in items), format, stream, kinds)
     return stream.getvalue()
 
 

@@ -94,8 +94,11 @@ def _messages(error):
     return list(error.messages)
 
 
-def plan(rows, progress=None):
-    """What importing `rows` would do, row by row; nothing is written."""
+def plan(rows, progress=None, only=None):
+    """
+    What importing `rows` would do, row by row; nothing is written. `only`:
+    one ContentKind, the rows of any other are errors (an admin page's kind).
+    """
     outcomes = []
     by_kind = {}
     for number, row in enumerate(rows, start=1):
@@ -108,6 +111,10 @@ def plan(rows, progress=None):
             known = ", ".join(kind.name for kind in content_types.kinds())
             outcome.outcome = ERROR
             outcome.errors.append(f'Unknown type "{name}" (one of {known}).')
+            continue
+        if only is not None and kind != only:
+            outcome.outcome = ERROR
+            outcome.errors.append(f'Only "{only.name}" rows are imported here.')
             continue
         by_kind.setdefault(kind, []).append((outcome, row))
 

@@ -26,7 +26,8 @@ def saving_in_batch() -> bool:
 def saves_batched():
     """
     Many saves in a row (an import): receivers that redo work on *other* rows
-    at each save (relinking terms) skip it, and the caller sends
+    at each save (relinking terms, making cached pages stale) skip it, and
+    the caller sends
     content_changed once for every item it saved, after the block.
     """
     token = _saves_batched.set(True)
