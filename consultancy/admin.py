@@ -25,6 +25,7 @@ from consultancy import (
     admin_redirects,  # noqa: F401 (registers the redirects' admin)
     content_types,
 )
+from consultancy.admin_import import ImportExportAdminMixin
 from consultancy.cache import PageCacheUnavailable, can_make_pages_stale
 from consultancy.editing import EditingAidsForm
 from consultancy.models import Status
@@ -113,7 +114,7 @@ class PublicationFilter(admin.SimpleListFilter):
         return queryset
 
 
-class PublishableAdmin(VersionAdmin):
+class PublishableAdmin(ImportExportAdminMixin, VersionAdmin):
     list_filter = [PublicationFilter, UsedTagListFilter, "published_at"]
     date_hierarchy = "published_at"
     readonly_fields = ["created_at", "updated_at"]

@@ -48,7 +48,7 @@ from django.utils.http import http_date, parse_http_date_safe
 from taggit.models import Tag, TaggedItem
 
 from consultancy import content_types
-from consultancy.signals import content_changed
+from consultancy.signals import content_changed, saving_in_batch
 
 CONTENT_VERSION_KEY = "page-cache:content-version"
 CACHEABLE_PARAMETERS = {"page", "tag", "q"}
@@ -230,7 +230,8 @@ def shows_on_pages(model):
 
 
 def _bump_if_shown(sender, **kwargs):
-    if shows_on_pages(sender):
+    # In a batch of saves (an import) the caller's content_changed bumps once.
+    if shows_on_pages(sender) and not saving_in_batch():
         content_changed_now_and_after_commit()
 
 

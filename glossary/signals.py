@@ -11,9 +11,12 @@ from contextvars import ContextVar
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from consultancy.signals import content_changed
+from consultancy.signals import content_changed, saving_in_batch
 from glossary.autolink import mentions_of, relink
 from glossary.models import Term
+
+# More changed terms than this, and every term is relinked.
+MANY_CHANGED = 200
 
 # Set by deletions_not_relinked() for its caller alone (this thread or task),
 # never process-wide: deletions elsewhere meanwhile still relink.
@@ -23,6 +26,8 @@ _deletions_not_relinked = ContextVar("deletions_not_relinked", default=False)
 @receiver(post_save, sender=Term, dispatch_uid="glossary_term_saved")
 def term_saved(sender, instance, raw=False, **kwargs):
     if raw:  # loaddata: fixtures carry their own derived fields
+        return
+    if saving_in_batch():  # an import: relinked once at the end (terms_changed)
         return
     relink(Term.objects.filter(mentions_of([instance])).exclude(pk=instance.pk))
 
@@ -49,6 +54,10 @@ def deletions_not_relinked():
 
 @receiver(content_changed, sender=Term, dispatch_uid="glossary_terms_changed")
 def terms_changed(sender, pks, **kwargs):
+    if len(pks) > MANY_CHANGED:
+        # One condition per changed name would make a query too large to run.
+        relink(Term.objects.all())
+        return
     changed = list(Term.objects.filter(pk__in=pks).only("pk", "name", "abbreviation"))
     if changed:
         relink(Term.objects.filter(mentions_of(changed)))
