@@ -8,6 +8,7 @@ to start without a real secret key rather than fall back to a guessable one.
 
 import hashlib
 import hmac
+import os
 import re
 from datetime import timedelta
 from email.utils import parseaddr
@@ -23,11 +24,21 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 # django-environ reads every variable (typed: bool, int, list, DATABASE_URL).
 env = environ.Env()
 
+
+def secret(name, default=""):
+    """
+    A secret exactly as set. django-environ reads a value starting with "$"
+    as the name of another variable, so a random key such as "$x7…" would
+    silently become empty (or another variable's value): secrets bypass it.
+    """
+    return os.environ.get(name, default)
+
+
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 
 # A development key is only acceptable while debugging on one's own machine.
 INSECURE_DEVELOPMENT_KEY = "django-insecure-development-only-never-use-in-production"
-SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
+SECRET_KEY = secret("DJANGO_SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
@@ -265,7 +276,7 @@ else:
                 "host": env.str("EMAIL_HOST", default="localhost"),
                 "port": env.int("EMAIL_PORT", default=25),
                 "username": env.str("EMAIL_HOST_USER", default=""),
-                "password": env.str("EMAIL_HOST_PASSWORD", default=""),
+                "password": secret("EMAIL_HOST_PASSWORD"),
                 "use_tls": env.bool("EMAIL_USE_TLS", default=False),
                 "timeout": 10,
             },
@@ -490,7 +501,7 @@ ENQUIRY_PROXY_COUNT = env.int("ENQUIRY_PROXY_COUNT", default=0)
 # IP addresses are stored only as an HMAC with this key. It derives from the
 # secret key unless set: set it explicitly before rotating DJANGO_SECRET_KEY,
 # or hashes before and after the rotation will not match.
-ENQUIRY_IP_HASH_KEY = env.str(
+ENQUIRY_IP_HASH_KEY = secret(
     "ENQUIRY_IP_HASH_KEY",
     default=hmac.new(SECRET_KEY.encode(), b"services.enquiry.ip-hash", hashlib.sha256).hexdigest(),
 )

@@ -89,3 +89,15 @@ def test_an_unknown_cache_scheme_is_refused_with_the_ones_we_know():
     assert (
         "CACHE_URL must start with one of locmem://, file://, dummy://, redis://" in result.stderr
     )
+
+
+def test_a_secret_starting_with_a_dollar_sign_is_used_as_it_is():
+    """django-environ would read "$…" as the name of another variable."""
+    result = read_setting(
+        "settings.SECRET_KEY, settings.MAILERS['default']['OPTIONS']['password']",
+        DJANGO_SECRET_KEY="$-a-real-secret-that-starts-with-a-dollar-sign",
+        EMAIL_HOST_PASSWORD="$ecret",
+    )
+    assert result.stdout.strip() == "$-a-real-secret-that-starts-with-a-dollar-sign $ecret", (
+        result.stderr
+    )
