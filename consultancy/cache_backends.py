@@ -12,7 +12,7 @@ and a failed set() of the content version refuses the edit that needed it
 Sockets time out after a quarter of a second, and after a failure the
 backend leaves Redis alone for RETRY_AFTER_SECONDS: a dead server costs each
 process one timeout per interval, not one per call. The outage is logged once
-per LOG_INTERVAL_SECONDS per process, not once per request.
+a minute per process (consultancy/outage_log.py), not once per request.
 """
 
 import logging
@@ -21,11 +21,12 @@ import time
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import RedisError
 
+from consultancy.outage_log import OncePerInterval
+
 logger = logging.getLogger(__name__)
 
 SOCKET_TIMEOUT_SECONDS = 0.25
 RETRY_AFTER_SECONDS = 2
-LOG_INTERVAL_SECONDS = 60
 
 
 class CacheUnavailable(Exception):
@@ -41,7 +42,7 @@ class ResilientRedisCache(RedisCache):
         }
         super().__init__(server, {**params, "OPTIONS": options})
         self._resting_until = 0.0
-        self._logged_at = None
+        self._log_warning = OncePerInterval(logger, logging.WARNING)
 
     @property
     def resting(self):
@@ -49,16 +50,13 @@ class ResilientRedisCache(RedisCache):
         return time.monotonic() < self._resting_until
 
     def _failed(self, operation, error):
-        now = time.monotonic()
-        self._resting_until = now + RETRY_AFTER_SECONDS
-        if self._logged_at is None or now - self._logged_at >= LOG_INTERVAL_SECONDS:
-            self._logged_at = now
-            logger.warning(
-                "The cache is unavailable (%s: %s). Pages are served without it; "
-                "this is logged once a minute while it lasts.",
-                operation,
-                error,
-            )
+        self._resting_until = time.monotonic() + RETRY_AFTER_SECONDS
+        self._log_warning(
+            "The cache is unavailable (%s: %s). Pages are served without it; "
+            "this is logged once a minute while it lasts.",
+            operation,
+            error,
+        )
 
     def _attempt(self, operation, failed, *args, **kwargs):
         """Run RedisCache.<operation>, or return `failed` if Redis does not answer."""

@@ -10,18 +10,18 @@ stays a 500.
 """
 
 import logging
-import time
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 
+from consultancy.outage_log import OncePerInterval
+
 logger = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 30
-LOG_INTERVAL_SECONDS = 60
-_logged_at = None
+_log_error = OncePerInterval(logger, logging.ERROR)
 
 
 def is_database_outage(error):
@@ -29,16 +29,12 @@ def is_database_outage(error):
 
 
 def log_outage(error):
-    global _logged_at
-    now = time.monotonic()
-    if _logged_at is None or now - _logged_at >= LOG_INTERVAL_SECONDS:
-        _logged_at = now
-        logger.error(
-            "The database is not answering (%s: %s). Visitors get a 503 page; "
-            "this is logged once a minute while it lasts.",
-            type(error).__name__,
-            error,
-        )
+    _log_error(
+        "The database is not answering (%s: %s). Visitors get a 503 page; "
+        "this is logged once a minute while it lasts.",
+        type(error).__name__,
+        error,
+    )
 
 
 def contact_email():

@@ -22,6 +22,7 @@ from django.core.cache import cache
 
 from consultancy.cache_backends import CacheUnavailable
 from consultancy.clients import client_ip
+from consultancy.outage_log import OncePerInterval
 from services.middleware import first_touch
 from services.models import SpamReason
 from services.models.enquiry import USER_AGENT_MAX_LENGTH
@@ -33,7 +34,6 @@ from services.text import printable
 QUARANTINE_FACTOR = 3
 # Counters kept in the process while the cache is unavailable: bounded.
 LOCAL_COUNTERS_MAX = 10_000
-LOG_INTERVAL_SECONDS = 60
 
 logger = logging.getLogger(__name__)
 
@@ -45,20 +45,16 @@ class LocalCounts:
         self.max_entries = max_entries
         self.counts = OrderedDict()
         self.lock = threading.Lock()
-        self.logged_at = None
+        self.log_warning = OncePerInterval(logger, logging.WARNING)
 
     def hit(self, key):
         with self.lock:
             self.counts[key] = self.counts.pop(key, 0) + 1
             while len(self.counts) > self.max_entries:
                 self.counts.popitem(last=False)
-            now = time.monotonic()
-            if self.logged_at is None or now - self.logged_at >= LOG_INTERVAL_SECONDS:
-                self.logged_at = now
-                logger.warning(
-                    "Rate limits are counted in this process while the cache is unavailable."
-                )
-            return self.counts[key]
+            count = self.counts[key]
+        self.log_warning("Rate limits are counted in this process while the cache is unavailable.")
+        return count
 
 
 local_counts = LocalCounts(LOCAL_COUNTERS_MAX)

@@ -3,6 +3,7 @@ from django.contrib.auth.models import Group, User
 from django.core.cache import cache
 
 from tests.factories import make_service, make_technology, make_term
+from tests.servers import RedisServer
 
 
 @pytest.fixture(autouse=True)
@@ -128,3 +129,11 @@ def site(db):
     term.services.add(service)
     term.technologies.add(technology)
     return term, service, technology
+
+
+@pytest.fixture
+def redis_server():
+    """A redis-server of the test's own, for a test to stop (never the machine's)."""
+    server = RedisServer().start()
+    yield server
+    server.remove()

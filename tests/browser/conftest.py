@@ -13,8 +13,10 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from django.contrib.auth.models import Permission, User
 from django.core.cache import cache
 from django.test import override_settings
+from django.urls import reverse
 
 from tests.browser.site_pages import (
     LINKED_TERM_DEFINITION,
@@ -262,3 +264,38 @@ def site(live_server):
     term.services.set([rag, training, strategy])
     term.technologies.set([pytorch, hugging_face, openai])
     return SimpleNamespace(term=term, linked_term=foundation, service=rag, technology=pytorch)
+
+
+STAFF_PASSWORD = "a long enough password for an editor"
+
+
+def log_in(page, username, password=STAFF_PASSWORD):
+    """Through the admin's login form, as a person would."""
+    page.goto(reverse("admin:login"))
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+
+
+@pytest.fixture
+def editor(live_server):
+    """
+    A staff member who may edit terms. Given the permissions directly: the
+    live server's database is flushed between tests, and with it the groups
+    that a data migration made (permissions are made again after a flush).
+    """
+    user = User.objects.create_user("writer", "writer@example.com", STAFF_PASSWORD, is_staff=True)
+    user.user_permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="glossary", codename__in=["view_term", "change_term"]
+        )
+    )
+    return user
+
+
+@pytest.fixture
+def editor_page(new_context, editor):
+    """A desktop browser page with the editor logged in to the admin."""
+    page = new_context(viewport={"width": 1280, "height": 900}).new_page()
+    log_in(page, editor.username)
+    return page

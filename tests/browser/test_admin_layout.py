@@ -4,6 +4,8 @@ import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
 
+from tests.browser.conftest import log_in
+
 pytestmark = pytest.mark.browser
 
 PASSWORD = "a long enough password for the admin"
@@ -17,10 +19,7 @@ PASSWORD = "a long enough password for the admin"
 def test_changelists_fit_a_1280_px_screen_without_scrolling_sideways(new_context, site, changelist):
     User.objects.create_superuser("chief", "chief@example.com", PASSWORD)
     page = new_context(viewport={"width": 1280, "height": 800}).new_page()
-    page.goto(reverse("admin:login"))
-    page.get_by_label("Username").fill("chief")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, "chief", PASSWORD)
     page.goto(reverse(changelist))
     page.wait_for_selector("#result_list")
     overflow = page.evaluate(

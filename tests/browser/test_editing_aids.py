@@ -4,29 +4,10 @@ definition counted as it is typed, the body previewed, the search result shown.
 """
 
 import pytest
-from django.contrib.auth.models import Permission, User
 from django.urls import reverse
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
-
-PASSWORD = "a long enough password for an editor"
-
-
-@pytest.fixture
-def editor_page(new_context, live_server):
-    user = User.objects.create_user("writer", "writer@example.com", PASSWORD, is_staff=True)
-    user.user_permissions.set(
-        Permission.objects.filter(
-            content_type__app_label="glossary", codename__in=["view_term", "change_term"]
-        )
-    )
-    page = new_context(viewport={"width": 1280, "height": 900}).new_page()
-    page.goto(reverse("admin:login"))
-    page.get_by_label("Username").fill("writer")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    return page
 
 
 def test_an_editor_sees_the_count_the_preview_and_the_search_result_as_they_type(editor_page, site):

@@ -5,46 +5,13 @@ locked out with a clear message.
 """
 
 import pytest
-from django.contrib.auth.models import Permission, User
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from glossary.models import Term
-from tests.servers import RedisServer
+from tests.browser.conftest import log_in
 
 pytestmark = pytest.mark.browser
-
-PASSWORD = "correct horse battery staple"
-
-
-@pytest.fixture
-def editor(live_server):
-    """
-    A staff member who may edit terms. Given the permissions directly: the
-    live server's database is flushed between tests, and with it the groups
-    that a data migration made (permissions are made again after a flush).
-    """
-    user = User.objects.create_user("editor", "editor@example.com", PASSWORD, is_staff=True)
-    user.user_permissions.set(
-        Permission.objects.filter(
-            content_type__app_label="glossary", codename__in=["view_term", "change_term"]
-        )
-    )
-    return user
-
-
-def log_in(page, username, password):
-    page.goto(reverse("admin:login"))
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-
-
-@pytest.fixture
-def redis_server():
-    server = RedisServer().start()
-    yield server
-    server.remove()
 
 
 def test_an_editor_is_told_a_change_cannot_be_shown_and_keeps_their_text(
@@ -58,7 +25,7 @@ def test_an_editor_is_told_a_change_cannot_be_shown_and_keeps_their_text(
     }
     # A restarted Redis is tried again at once, not after the usual rest.
     monkeypatch.setattr("consultancy.cache_backends.RETRY_AFTER_SECONDS", 0)
-    log_in(page, "editor", PASSWORD)
+    log_in(page, editor.username)
     page.goto(reverse("admin:glossary_term_change", args=[site.term.pk]))
     definition = page.get_by_label("Short definition")
     new_definition = "A model of language, trained on text, that writes the next word."
@@ -78,9 +45,9 @@ def test_an_editor_is_told_a_change_cannot_be_shown_and_keeps_their_text(
 
 def test_a_password_guesser_is_locked_out_with_a_clear_message(page, editor):
     for attempt in range(5):
-        log_in(page, "editor", f"wrong guess {attempt}")
+        log_in(page, editor.username, f"wrong guess {attempt}")
     # Even the right password is refused now, and the page says why and how long.
-    log_in(page, "editor", PASSWORD)
+    log_in(page, editor.username)
     expect(page.get_by_text("from your network is paused for 15 minutes")).to_be_visible()
     page.goto(reverse("admin:index"))
     expect(page.get_by_label("Password")).to_be_visible()  # still asked to log in

@@ -5,31 +5,12 @@ from before the rename.
 """
 
 import pytest
-from django.contrib.auth.models import Permission, User
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from tests.browser.site_pages import TERM_NAME, TERM_SLUG
 
 pytestmark = pytest.mark.browser
-
-PASSWORD = "a long enough password for an editor"
-
-
-@pytest.fixture
-def editor_page(new_context, live_server):
-    user = User.objects.create_user("writer", "writer@example.com", PASSWORD, is_staff=True)
-    user.user_permissions.set(
-        Permission.objects.filter(
-            content_type__app_label="glossary", codename__in=["view_term", "change_term"]
-        )
-    )
-    page = new_context(viewport={"width": 1280, "height": 900}).new_page()
-    page.goto(reverse("admin:login"))
-    page.get_by_label("Username").fill("writer")
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    return page
 
 
 def save(page):

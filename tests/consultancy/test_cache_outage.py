@@ -15,16 +15,8 @@ from consultancy.models import Status
 from glossary.models import Term
 from services.models import Enquiry
 from tests.factories import make_term
-from tests.servers import RedisServer
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def redis_server():
-    server = RedisServer().start()
-    yield server
-    server.remove()
 
 
 @pytest.fixture

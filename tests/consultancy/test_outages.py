@@ -20,7 +20,7 @@ pytestmark = pytest.mark.urls("tests.consultancy.outage_urls")
 def reported_errors(settings):
     settings.ADMINS = ["ops@example.com"]
     settings.CONTACT_EMAIL = "hello@example.com"
-    outages._logged_at = None
+    outages._log_error.reset()
 
 
 @pytest.fixture

@@ -19,28 +19,26 @@ from django.db import InterfaceError, OperationalError, connections
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV, run_with_reloader
 from django_tasks_db.management.commands import db_worker
 
+from consultancy.outage_log import OncePerInterval
+
 logger = logging.getLogger(__name__)
 
 RECONNECT_DELAY_SECONDS = 1
-LOG_INTERVAL_SECONDS = 60
 
 
 class ResilientWorker(db_worker.Worker):
     def run(self):
-        logged_at = None
+        log_error = OncePerInterval(logger, logging.ERROR)
         while True:
             try:
                 return super().run()
             except (OperationalError, InterfaceError) as error:
-                now = time.monotonic()
-                if logged_at is None or now - logged_at >= LOG_INTERVAL_SECONDS:
-                    logged_at = now
-                    logger.error(
-                        "The database is not answering (%s); the worker waits and "
-                        "tries again every %s s (logged once a minute).",
-                        error,
-                        RECONNECT_DELAY_SECONDS,
-                    )
+                log_error(
+                    "The database is not answering (%s); the worker waits and "
+                    "tries again every %s s (logged once a minute).",
+                    error,
+                    RECONNECT_DELAY_SECONDS,
+                )
                 # Broken connections must not be reused when it comes back.
                 connections.close_all()
                 time.sleep(RECONNECT_DELAY_SECONDS)
