@@ -26,6 +26,7 @@ from consultancy import (
     content_types,
 )
 from consultancy.admin_import import ImportExportAdminMixin
+from consultancy.admin_relations import OrderedRelationsAdminMixin
 from consultancy.cache import PageCacheUnavailable, can_make_pages_stale
 from consultancy.editing import EditingAidsForm
 from consultancy.models import Status
@@ -114,7 +115,7 @@ class PublicationFilter(admin.SimpleListFilter):
         return queryset
 
 
-class PublishableAdmin(ImportExportAdminMixin, VersionAdmin):
+class PublishableAdmin(OrderedRelationsAdminMixin, ImportExportAdminMixin, VersionAdmin):
     list_filter = [PublicationFilter, UsedTagListFilter, "published_at"]
     date_hierarchy = "published_at"
     readonly_fields = ["created_at", "updated_at"]

@@ -5,7 +5,7 @@ reads, so that one reads exactly what the other wrote.
 
 A row has `type` (the kind's name: "term", "service"…), the model's editable
 fields by their names, each many-to-many relation the model declares as a
-list of slugs, and `tags` as a list of tag slugs. In CSV a list is one cell,
+list of slugs (in the page's order), and `tags` as a list of tag slugs. In CSV a list is one cell,
 its slugs separated by spaces (a slug never holds a space).
 """
 
@@ -17,6 +17,7 @@ from django.db.models import Prefetch
 from taggit.managers import TaggableManager
 
 from consultancy import content_types
+from consultancy.relations import in_order, is_ordered, prefetch_in_order
 
 FORMATS = ("csv", "json")
 TYPE = "type"
@@ -49,11 +50,22 @@ def columns(kinds):
 
 def for_export(queryset):
     """`queryset` with the relations and tags that rows list, in a fixed number of queries."""
-    slugs = [
-        Prefetch(field.name, queryset=field.related_model.objects.only("pk", "slug"))
-        for field in relation_fields(queryset.model)
-    ]
+    slugs = []
+    for field in relation_fields(queryset.model):
+        targets = field.related_model.objects.only("pk", "slug")
+        slugs.append(
+            prefetch_in_order(queryset.model, field.name, targets)
+            if is_ordered(field)
+            else Prefetch(field.name, queryset=targets)
+        )
     return queryset.order_by("slug").prefetch_related(*slugs, "tags")
+
+
+def related_slugs(item, field):
+    """The slugs `item` is related to: in the editor's order, or sorted if there is none."""
+    if is_ordered(field):
+        return [other.slug for other in in_order(item, field.name)]
+    return sorted(other.slug for other in getattr(item, field.name).all())
 
 
 def row_of(item):
@@ -67,7 +79,7 @@ def row_of(item):
             else field.value_to_string(item)
         )
     for field in relation_fields(type(item)):
-        row[field.name] = sorted(other.slug for other in getattr(item, field.name).all())
+        row[field.name] = related_slugs(item, field)
     row[TAGS] = sorted(tag.slug for tag in item.tags.all())
     return row
 
@@ -124,12 +136,12 @@ def read(text, format):
 
 
 def slugs_in(value):
-    """A list of slugs as a cell or a JSON value holds it."""
+    """A list of slugs as a cell or a JSON value holds it, in its order, each once."""
     if value is None:
         return []
     if isinstance(value, str):
-        return value.replace(",", " ").split()
-    return [str(slug) for slug in value]
+        return list(dict.fromkeys(value.replace(",", " ").split()))
+    return list(dict.fromkeys(str(slug) for slug in value))
 
 
 def format_of(filename, default="csv"):

@@ -19,6 +19,7 @@ from django.db import transaction
 from taggit.models import Tag
 
 from consultancy import content_io, content_types
+from consultancy.relations import is_ordered, set_in_order
 from consultancy.revisions.restore import record
 from consultancy.signals import content_changed, saves_batched
 
@@ -203,7 +204,7 @@ def _plan_row(kind, outcome, row, existing, known, in_file, tags, seen_slugs, se
     for relation in content_io.relation_fields(model):
         if relation.name not in row:
             continue
-        slugs = set(content_io.slugs_in(row[relation.name]))
+        slugs = content_io.slugs_in(row[relation.name])
         target = relation.related_model
         missing = sorted(
             slug
@@ -214,8 +215,8 @@ def _plan_row(kind, outcome, row, existing, known, in_file, tags, seen_slugs, se
             errors.append(f"{relation.name}: unknown slug {', '.join(missing)}.")
         if target is model and outcome.slug in slugs:
             errors.append(f"{relation.name}: a {kind.name} cannot be related to itself.")
-        before = set() if is_new else {other.slug for other in getattr(item, relation.name).all()}
-        if slugs != before:
+        before = [] if is_new else content_io.related_slugs(item, relation)
+        if (slugs if is_ordered(relation) else sorted(slugs)) != before:
             outcome.relations[relation.name] = slugs
             changed.append(relation.name)
     if content_io.TAGS in row:
@@ -287,5 +288,9 @@ def _write(to_write, progress):
                 if name == content_io.TAGS:
                     row.item.tags.set([tags[slug] for slug in wanted])
                 else:
-                    model = row.item._meta.get_field(name).related_model
-                    getattr(row.item, name).set([pks[model][slug] for slug in wanted])
+                    relation = row.item._meta.get_field(name)
+                    related = [pks[relation.related_model][slug] for slug in wanted]
+                    if is_ordered(relation):
+                        set_in_order(row.item, name, related)
+                    else:
+                        getattr(row.item, name).set(related)

@@ -20,6 +20,7 @@ from django.utils import timezone
 from consultancy import content_types
 from consultancy.links import detail_url
 from consultancy.prepared import Param, PreparedRead, now_param
+from consultancy.relations import is_ordered
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,15 +67,51 @@ def _rows(queryset, kind, title, summary, order):
         "slug",
         F(title),
         summary if isinstance(summary, Value) else F(summary),
-        order if isinstance(order, Value) else F(order),
+        order,
     )
 
 
+@dataclass(frozen=True)
+class _List:
+    """How a page of one model reads one of its lists (a name in its kind's `lists`)."""
+
+    related: type
+    # From the related model to the link rows, and the link's key to the page's item.
+    links: str
+    item_key: str
+    # What orders the list: the editor's order for a relation the page's own
+    # editor chose; otherwise the related model's own `order`, if it has one.
+    order: object
+
+
+def _list_of(model, name):
+    field = model._meta.get_field(name)
+    if field.many_to_many and not field.auto_created:
+        # A relation this model declares (forward): its editor chose it.
+        through, item_key = field.remote_field.through, field.m2m_field_name()
+        related_key = field.m2m_reverse_field_name()
+        own_order = is_ordered(field)
+    else:
+        # The other side's relation, seen from here (a service's terms).
+        declared = field.remote_field
+        through, item_key = declared.remote_field.through, declared.m2m_reverse_field_name()
+        related_key = declared.m2m_field_name()
+        own_order = False
+    related = field.related_model
+    links = through._meta.get_field(related_key).related_query_name()
+    if own_order:
+        order = F(f"{links}__order")
+    elif any(f.name == "order" for f in related._meta.fields):
+        order = F("order")
+    else:
+        order = Value(0)
+    return _List(related, links, item_key, order)
+
+
 @cache
-def _related_models(model):
-    """{relation name: related model} of what a page of `model` lists, in order."""
-    lists = content_types.for_model(model).lists
-    return {name: model._meta.get_field(name).related_model for name in lists}
+def _lists(model):
+    """{list name: _List} of what a page of `model` lists, in order."""
+    return {name: _list_of(model, name) for name in content_types.for_model(model).lists}
 
 
 @cache
@@ -82,15 +119,20 @@ def _relations_read(model):
     """What a page of `model` lists, for the object whose pk is bound as "pk"."""
 
     def build():
-        # An unsaved stand-in, so that the related managers build the same
-        # filters as for a real object, with a Param in place of its pk.
-        stand_in = model(pk=Param("pk", model._meta.pk))
+        item = Param("pk", model._meta.pk)
         parts = []
-        for name, related in _related_models(model).items():
-            order = "order" if any(f.name == "order" for f in related._meta.fields) else Value(0)
-            queryset = getattr(stand_in, name).published(now=now_param())
-            kind = content_types.for_model(related)
-            parts.append(_rows(queryset, kind.name, kind.title_field, kind.summary_field, order))
+        for one in _lists(model).values():
+            # One join to the link rows, which both filters and orders.
+            queryset = one.related.objects.published(now=now_param()).filter(
+                **{f"{one.links}__{one.item_key}": item}
+            )
+            kind = content_types.for_model(one.related)
+            parts.append(
+                _rows(queryset, kind.name, kind.title_field, kind.summary_field, one.order)
+            )
+        # A stand-in with a Param for its pk, so that the tag manager builds
+        # the same filter as for a real object.
+        stand_in = model(pk=item)
         no_summary = Value("", output_field=TextField())
         parts.append(_rows(stand_in.tags.all(), "tag", "name", no_summary, Value(0)))
         return parts[0].union(*parts[1:], all=True).order_by()
@@ -104,7 +146,7 @@ def page_relations(obj):
     {"related_terms": [Card, …], "services": […], …, "tags": […]}.
     """
     model = type(obj)
-    list_for = {related._meta.model_name: name for name, related in _related_models(model).items()}
+    list_for = {one.related._meta.model_name: name for name, one in _lists(model).items()}
     relations = {name: [] for name in content_types.for_model(model).lists} | {"tags": []}
     rows = _relations_read(model).rows(
         using=obj._state.db or DEFAULT_DB_ALIAS, pk=obj.pk, now=timezone.now()

@@ -17,7 +17,7 @@ class TermAdminForm(forms.ModelForm):
 
     def clean_related_terms(self):
         related = self.cleaned_data["related_terms"]
-        if self.instance.pk and related.filter(pk=self.instance.pk).exists():
+        if self.instance.pk and any(term.pk == self.instance.pk for term in related):
             raise forms.ValidationError(SELF_RELATION_MESSAGE, code="related_to_itself")
         return related
 

@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from django.contrib.admin.utils import display_for_field
 from taggit.managers import TaggableManager
 
+from consultancy.relations import is_ordered
+
 EMPTY = "—"
 
 
@@ -43,11 +45,13 @@ def _names_by_pk(field, states):
 
 
 def _relation_value(field, m2m, names):
-    """The related items' names, sorted, as one line."""
+    """The related items' names as one line: in their order, or sorted if they have none."""
     values = m2m.get(field.name, ())
     if not isinstance(field, TaggableManager):
-        values = (names.get(pk, f"(deleted, #{pk})") for pk in values)
-    return ", ".join(sorted(values, key=str.lower)) or EMPTY
+        values = [names.get(pk, f"(deleted, #{pk})") for pk in values]
+    if not is_ordered(field):
+        values = sorted(values, key=str.lower)
+    return ", ".join(values) or EMPTY
 
 
 def compare(model, old_version, new_version):

@@ -8,6 +8,7 @@ from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from taggit.managers import TaggableManager
 
+from consultancy.relations import is_ordered, set_in_order
 from consultancy.revisions.compare import compared_fields, stored_state
 
 
@@ -31,10 +32,17 @@ def restore(item, version, user):
         for field in compared_fields(type(item)):
             if field.many_to_many and field.name in m2m:
                 values = m2m[field.name]
-                if not isinstance(field, TaggableManager):
-                    # Items deleted since cannot come back as relations.
-                    values = field.related_model._default_manager.filter(pk__in=values)
-                getattr(item, field.name).set(values)
+                if isinstance(field, TaggableManager):
+                    getattr(item, field.name).set(values)
+                    continue
+                # Items deleted since cannot come back as relations.
+                related = field.related_model._default_manager.filter(pk__in=values)
+                still_there = set(related.values_list("pk", flat=True))
+                values = [pk for pk in values if pk in still_there]
+                if is_ordered(field):
+                    set_in_order(item, field.name, values)
+                else:
+                    getattr(item, field.name).set(values)
         # The relations changed after save(): store the item as it ends up.
         reversion.add_to_revision(item)
         reversion.set_user(user)

@@ -1,5 +1,6 @@
 """
-The format revisions are stored in: Django's JSON, plus the item's tag names.
+The format revisions are stored in: Django's JSON, plus the item's tag names
+and its ordered relations (consultancy.relations) in their order.
 
 taggit's TaggableManager is not serialised by Django (its through table is
 generic), so a revision would lose the tags. Names rather than TaggedItem rows:
@@ -9,6 +10,8 @@ a restore sets them by name, recreating a tag deleted since.
 from django.core.serializers import json as json_format
 from taggit.managers import TaggableManager
 
+from consultancy.relations import is_ordered, pks_in_order
+
 FORMAT = "revision_json"
 
 
@@ -17,6 +20,14 @@ def tag_fields(model):
 
 
 class Serializer(json_format.Serializer):
+    def handle_m2m_field(self, obj, field):
+        # Django leaves out relations with a model of their own; an ordered
+        # one is kept as its list of primary keys, first first.
+        if is_ordered(field):
+            self._current[field.name] = pks_in_order(obj, field.name)
+        else:
+            super().handle_m2m_field(obj, field)
+
     def end_object(self, obj):
         for name in tag_fields(type(obj)):
             self._current[name] = sorted(getattr(obj, name).names())

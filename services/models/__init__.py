@@ -1,6 +1,12 @@
 """Services and technologies (content) and the enquiries visitors send."""
 
-from services.models.content import Service, ServiceQuerySet, Technology, TechnologyQuerySet
+from services.models.content import (
+    Service,
+    ServiceQuerySet,
+    ServiceTechnology,
+    Technology,
+    TechnologyQuerySet,
+)
 from services.models.enquiry import (
     Enquiry,
     EnquiryQuerySet,
@@ -17,6 +23,7 @@ __all__ = [
     "NotificationStatus",
     "Service",
     "ServiceQuerySet",
+    "ServiceTechnology",
     "SpamReason",
     "Technology",
     "TechnologyQuerySet",

@@ -2,6 +2,7 @@ from django.db import models
 from django.db.models.functions import Lower
 
 from consultancy.models import PublishableContent, PublishableQuerySet, count_of
+from consultancy.relations import OrderedLink, OrderedManyToManyField
 
 SUMMARY_MAX_LENGTH = 200
 
@@ -61,11 +62,13 @@ class Service(PublishableContent):
         max_length=SUMMARY_MAX_LENGTH,
         help_text="One line, at most 200 characters: what the client gets. Shown in lists.",
     )
-    technologies = models.ManyToManyField(
+    technologies = OrderedManyToManyField(
         Technology,
+        through="ServiceTechnology",
         blank=True,
         related_name="services",
         verbose_name="technologies used",
+        help_text="Listed on this service's page in this order.",
     )
     order = models.PositiveSmallIntegerField(
         default=100,
@@ -86,4 +89,22 @@ class Service(PublishableContent):
                 name="services_service_title_unique_ci",
                 violation_error_message="A service with this title already exists.",
             ),
+        ]
+
+
+class ServiceTechnology(OrderedLink):
+    # The table of the plain many-to-many relation it replaced (migration 0004).
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="technology_links")
+    technology = models.ForeignKey(
+        Technology, on_delete=models.CASCADE, related_name="service_links"
+    )
+
+    class Meta(OrderedLink.Meta):
+        db_table = "services_service_technologies"
+        verbose_name = "service's technology"
+        verbose_name_plural = "services' technologies"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["service", "technology"], name="services_servicetechnology_once"
+            )
         ]

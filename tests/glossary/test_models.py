@@ -12,10 +12,12 @@ from tests.factories import make_service, make_technology, make_term
 pytestmark = pytest.mark.django_db
 
 
-def test_related_terms_are_symmetrical():
+def test_related_terms_are_one_way():
     model, llm = make_term(name="Foundation Model"), make_term(name="Large Language Model")
     model.related_terms.add(llm)
-    assert list(llm.related_terms.all()) == [model]
+    assert list(model.related_terms.all()) == [llm]
+    assert list(llm.related_terms.all()) == []
+    assert list(llm.related_by.all()) == [model]
 
 
 def test_a_term_cannot_be_related_to_itself():

@@ -18,6 +18,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from consultancy.models import Status
+from consultancy.relations import set_in_order
 from glossary.models import Term
 from services.models import Service, Technology
 
@@ -61,7 +62,7 @@ def by_slug(model, slugs, source):
             f"{source} refers to unknown {model._meta.verbose_name} slugs: "
             + ", ".join(sorted(missing))
         )
-    return list(objects.values())
+    return [objects[slug] for slug in dict.fromkeys(slugs)]
 
 
 class Command(BaseCommand):
@@ -96,18 +97,21 @@ class Command(BaseCommand):
         counts["services"] = self.load(Service, services, ["title", "summary", "body", "order"])
         for item in services:
             service = Service.objects.get(slug=item["slug"])
-            service.technologies.set(by_slug(Technology, item.get("technologies", []), service))
+            technologies_used = by_slug(Technology, item.get("technologies", []), service)
+            set_in_order(service, "technologies", technologies_used)
 
         counts["terms"] = self.load(
             Term, terms, ["name", "abbreviation", "short_definition", "body"]
         )
         for item in terms:
             term = Term.objects.get(slug=item["slug"])
-            # Relations are symmetrical: adding is enough, and never removes
-            # a link that the other term's entry (or an editor) made.
-            term.related_terms.add(*by_slug(Term, item.get("related_terms", []), term))
-            term.services.set(by_slug(Service, item.get("services", []), term))
-            term.technologies.set(by_slug(Technology, item.get("technologies", []), term))
+            # In the demo's order, which each term's page lists them in.
+            for name, model in (
+                ("related_terms", Term),
+                ("services", Service),
+                ("technologies", Technology),
+            ):
+                set_in_order(term, name, by_slug(model, item.get(name, []), term))
 
         for kind, (created, updated, total) in counts.items():
             self.stdout.write(f"{kind}: {created} created, {updated} updated, {total} in the demo")
