@@ -25,6 +25,7 @@ from consultancy import (
     admin_redirects,  # noqa: F401 (registers the redirects' admin)
     content_types,
 )
+from consultancy.admin_drafts import DraftsAdminMixin, UnpublishedChangesFilter
 from consultancy.admin_import import ImportExportAdminMixin
 from consultancy.admin_relations import OrderedRelationsAdminMixin
 from consultancy.cache import PageCacheUnavailable, can_make_pages_stale
@@ -115,8 +116,10 @@ class PublicationFilter(admin.SimpleListFilter):
         return queryset
 
 
-class PublishableAdmin(OrderedRelationsAdminMixin, ImportExportAdminMixin, VersionAdmin):
-    list_filter = [PublicationFilter, UsedTagListFilter, "published_at"]
+class PublishableAdmin(
+    DraftsAdminMixin, OrderedRelationsAdminMixin, ImportExportAdminMixin, VersionAdmin
+):
+    list_filter = [PublicationFilter, UnpublishedChangesFilter, UsedTagListFilter, "published_at"]
     date_hierarchy = "published_at"
     readonly_fields = ["created_at", "updated_at"]
     actions = ["publish", "unpublish"]
@@ -326,7 +329,9 @@ class PublishableAdmin(OrderedRelationsAdminMixin, ImportExportAdminMixin, Versi
     def publication(self, obj):
         state = obj.publication_state
         if state == "Published":
-            return f"Published {date_format(timezone.localtime(obj.published_at), 'j M Y')}"
+            state = f"Published {date_format(timezone.localtime(obj.published_at), 'j M Y')}"
+        if getattr(obj, "has_draft", False):
+            state += " · unpublished changes"
         return state
 
     @admin.display(description="updated", ordering="updated_at")

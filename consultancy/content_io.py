@@ -52,7 +52,9 @@ def for_export(queryset):
     """`queryset` with the relations and tags that rows list, in a fixed number of queries."""
     slugs = []
     for field in relation_fields(queryset.model):
-        targets = field.related_model.objects.only("pk", "slug")
+        # The title too: items of the same place are listed by it (relations.in_order).
+        title = content_types.for_model(field.related_model).title_field
+        targets = field.related_model.objects.only("pk", "slug", title)
         slugs.append(
             prefetch_in_order(queryset.model, field.name, targets)
             if is_ordered(field)

@@ -156,3 +156,13 @@ def page_relations(obj):
     ):
         relations[list_for.get(kind, "tags")].append(Card(kind, slug, title, summary))
     return relations
+
+
+def chosen_cards(model, pks):
+    """Cards of the published items of `model` among `pks`, in the order of `pks`."""
+    kind = content_types.for_model(model)
+    found = {item.pk: item for item in model.objects.cards().filter(pk__in=pks)}
+    return [
+        Card(kind.name, item.slug, getattr(item, kind.title_field), item.summary_text)
+        for item in (found[pk] for pk in pks if pk in found)
+    ]

@@ -17,6 +17,7 @@ from django import forms
 from django.db import models, transaction
 from django.db.models import Case, Prefetch, Value, When
 
+from consultancy import content_types
 from consultancy.signals import content_changed, saving_in_batch
 
 
@@ -101,24 +102,39 @@ def prefetch_in_order(model, name, targets=None):
     return Prefetch(links_accessor(model, name), queryset=links)
 
 
+def _title_key(model):
+    return content_types.for_model(model).title_field
+
+
 def in_order(item, name):
-    """The items `item` is related to through `name`, in the editor's order."""
+    """
+    The items `item` is related to through `name`, in the editor's order.
+    Items of the same place (rows from before there was an order, or added
+    with the relation's plain add()) come by title, as on the page
+    (consultancy.queries.page_relations), so that saving the form without
+    touching the list keeps the page as it was.
+    """
     _, _, _, target = _ends(type(item), name)
     accessor = links_accessor(type(item), name)
     if accessor in getattr(item, "_prefetched_objects_cache", {}):
         links = getattr(item, accessor).all()
     else:
-        links = getattr(item, accessor).select_related(target).order_by("order", "pk")
-    return [getattr(link, target) for link in links]
+        links = getattr(item, accessor).select_related(target)
+    found = [(link.order, getattr(link, target)) for link in links]
+    found.sort(key=lambda pair: (pair[0], str(pair[1]).casefold()))
+    return [other for _, other in found]
 
 
 def pks_in_order(item, name):
-    """The primary keys of in_order(item, name), read without the items themselves."""
-    _, through, source, target = _ends(type(item), name)
+    """The primary keys of in_order(item, name), read without the whole items."""
+    field, through, source, target = _ends(type(item), name)
     if item.pk is None:
         return []
-    rows = through.objects.filter(**{source: item.pk}).order_by("order", "pk")
-    return list(rows.values_list(f"{target}_id", flat=True))
+    title = _title_key(field.related_model)
+    rows = through.objects.filter(**{source: item.pk}).values_list(
+        f"{target}_id", "order", f"{target}__{title}"
+    )
+    return [pk for pk, _, _ in sorted(rows, key=lambda row: (row[1], row[2].casefold()))]
 
 
 def set_in_order(item, name, objects):

@@ -9,7 +9,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.functional import cached_property
 from django.views.generic import DetailView, ListView, TemplateView
 
-from consultancy import content_types, health, outages, structured_data
+from consultancy import content_types, drafts, health, outages, structured_data
 from consultancy.canonical import CanonicalURLMixin, canonical_page
 from consultancy.links import url_for
 from consultancy.queries import page_relations, public_item
@@ -93,13 +93,49 @@ class PublishedDetailView(CanonicalURLMixin, SectionMixin, DetailView):
         describe = self.content_kind.describe
         return [*data, describe(self.request, self.object)] if describe else data
 
+    def get_relations(self):
+        return page_relations(self.object)
+
     def get_context_data(self, **kwargs):
-        return super().get_context_data(relations=page_relations(self.object), **kwargs)
+        return super().get_context_data(relations=self.get_relations(), **kwargs)
 
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)
         if not self.object.is_public:
             add_never_cache_headers(response)
+        return response
+
+
+class DraftPreviewView(PublishedDetailView):
+    """
+    An item's page as its unpublished changes (consultancy.drafts) would make
+    it, for the editors who may change it: never cached, never indexed. The
+    admin serves it (consultancy.admin_drafts), with the item's pk.
+    """
+
+    def get(self, request, *args, **kwargs):
+        # No canonical redirect: the admin's URL is the only one.
+        return DetailView.get(self, request, *args, **kwargs)
+
+    def get_object(self, queryset=None):
+        if not can_preview(self.request.user, self.model):
+            raise Http404("Only editors see unpublished changes.")
+        self.live = super(PublishedDetailView, self).get_object(self.model.objects.all())
+        self.draft = drafts.draft_of(self.live)
+        if self.draft is None:
+            raise Http404("This item has no unpublished changes.")
+        return drafts.previewed(self.live, self.draft)
+
+    def get_relations(self):
+        return drafts.preview_relations(self.live, self.draft)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(draft=self.draft, **kwargs)
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        add_never_cache_headers(response)
+        response["X-Robots-Tag"] = "noindex, nofollow"
         return response
 
 

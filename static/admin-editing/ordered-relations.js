@@ -34,10 +34,15 @@
     django.jQuery(select).trigger("change");
     const label = moved.textContent.trim();
     announce(select, label + ": position " + (to + 1) + " of " + chosen.length);
-    const target = chips(container)[to];
-    if (target) {
-      target.focus();
-    }
+    // select2 redraws the items, then moves the focus itself: the moved item
+    // takes it back once that is done.
+    window.setTimeout(() => {
+      prepare(container);
+      const target = chips(container)[to];
+      if (target) {
+        target.focus();
+      }
+    }, 0);
   }
 
   function prepare(container) {

@@ -14,10 +14,10 @@ from tests.factories import make_term
 
 pytestmark = pytest.mark.django_db
 
-# One admin save of a term, whatever its text (see the test below): 31, and 9
-# for its revision (its 3 relations and tags read once, the revision and its
-# version written, in a savepoint).
-SAVE_QUERIES = 40
+# One admin save of a term, whatever its text (see the test below): 31, 9 for
+# its revision (its 3 relations and tags read once, the revision and its
+# version written, in a savepoint), and 1 that removes any draft it published.
+SAVE_QUERIES = 41
 
 
 def change_url(term):
@@ -101,7 +101,8 @@ def test_one_admin_save_renders_the_markdown_once_and_writes_the_row_once(
     assert 'data-term="' in term.body_html
     # The session and user, the form's choices and checks, the term's own
     # link index (2), its one UPDATE, the other terms that mention it, the
-    # relations and tags it saves, the admin log, its revision, and savepoints.
+    # relations and tags it saves, the admin log, its revision, its draft, and
+    # savepoints.
     assert len(captured.captured_queries) == SAVE_QUERIES
 
 
