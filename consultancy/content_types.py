@@ -31,6 +31,8 @@ class ContentKind:
     # Its name field and its one-line text, as lists and cards show them.
     title_field: str
     summary_field: str
+    # A field shown in brackets after the title on cards, if any ("LLM").
+    short_form_field: str = ""
     # The relations its page lists, in this order (consultancy.queries).
     lists: tuple[str, ...] = ()
     # Its sitemap (a consultancy.sitemaps.PublishedSitemap), if it has one.

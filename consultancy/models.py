@@ -72,7 +72,8 @@ class PublishableQuerySet(models.QuerySet):
     def cards(self):
         """Published items with just what a list shows: name, one line and link."""
         kind = content_types.for_model(self.model)
-        return self.published().only("pk", "slug", kind.title_field, kind.summary_field)
+        fields = ["pk", "slug", kind.title_field, kind.summary_field]
+        return self.published().only(*fields, *filter(None, [kind.short_form_field]))
 
     def for_detail_page(self):
         """

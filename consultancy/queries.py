@@ -31,9 +31,11 @@ class Card:
     slug: str
     title: str
     summary: str
+    # A short form shown after the title, "Large Language Model (LLM)".
+    short_form: str = ""
 
     def __str__(self):
-        return self.title
+        return f"{self.title} ({self.short_form})" if self.short_form else self.title
 
     @property
     def summary_text(self):
@@ -61,13 +63,17 @@ def public_item(model, slug):
     return found[0] if found else None
 
 
-def _rows(queryset, kind, title, summary, order):
+NOTHING = Value("", output_field=TextField())
+
+
+def _rows(queryset, kind, title, summary, order, short_form=""):
     return queryset.order_by().values_list(
         Value(kind, output_field=TextField()),
         "slug",
         F(title),
         summary if isinstance(summary, Value) else F(summary),
         order,
+        F(short_form) if short_form else NOTHING,
     )
 
 
@@ -128,13 +134,19 @@ def _relations_read(model):
             )
             kind = content_types.for_model(one.related)
             parts.append(
-                _rows(queryset, kind.name, kind.title_field, kind.summary_field, one.order)
+                _rows(
+                    queryset,
+                    kind.name,
+                    kind.title_field,
+                    kind.summary_field,
+                    one.order,
+                    kind.short_form_field,
+                )
             )
         # A stand-in with a Param for its pk, so that the tag manager builds
         # the same filter as for a real object.
         stand_in = model(pk=item)
-        no_summary = Value("", output_field=TextField())
-        parts.append(_rows(stand_in.tags.all(), "tag", "name", no_summary, Value(0)))
+        parts.append(_rows(stand_in.tags.all(), "tag", "name", NOTHING, Value(0)))
         return parts[0].union(*parts[1:], all=True).order_by()
 
     return PreparedRead(build)
@@ -151,10 +163,11 @@ def page_relations(obj):
     rows = _relations_read(model).rows(
         using=obj._state.db or DEFAULT_DB_ALIAS, pk=obj.pk, now=timezone.now()
     )
-    for kind, slug, title, summary, _order in sorted(
+    for kind, slug, title, summary, _order, short_form in sorted(
         rows, key=lambda row: (row[4], row[2].casefold())
     ):
-        relations[list_for.get(kind, "tags")].append(Card(kind, slug, title, summary))
+        card = Card(kind, slug, title, summary, short_form)
+        relations[list_for.get(kind, "tags")].append(card)
     return relations
 
 
@@ -163,6 +176,12 @@ def chosen_cards(model, pks):
     kind = content_types.for_model(model)
     found = {item.pk: item for item in model.objects.cards().filter(pk__in=pks)}
     return [
-        Card(kind.name, item.slug, getattr(item, kind.title_field), item.summary_text)
+        Card(
+            kind.name,
+            item.slug,
+            getattr(item, kind.title_field),
+            item.summary_text,
+            getattr(item, kind.short_form_field) if kind.short_form_field else "",
+        )
         for item in (found[pk] for pk in pks if pk in found)
     ]

@@ -20,6 +20,7 @@ class GlossaryConfig(AppConfig):
                 section_title="Glossary",
                 title_field="name",
                 summary_field="short_definition",
+                short_form_field="abbreviation",
                 lists=("related_terms", "services", "technologies"),
                 sitemap=TermSitemap,
                 describe=defined_term,

@@ -77,3 +77,16 @@ def test_page_relations_are_read_fresh_after_an_edit():
     related.name = "After"
     related.save()
     assert [card.title for card in page_relations(term)["related_terms"]] == ["After"]
+
+
+def test_related_term_cards_show_the_abbreviation():
+    term = make_term()
+    set_in_order(
+        term,
+        "related_terms",
+        [make_term(name="Large Language Model", abbreviation="LLM"), make_term(name="Zeta")],
+    )
+    assert [str(card) for card in page_relations(term)["related_terms"]] == [
+        "Large Language Model (LLM)",
+        "Zeta",
+    ]
