@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from consultancy import health, views
+from consultancy import content_health, health, views
 from consultancy.canonical import CanonicalTemplateView, canonical_url
 from consultancy.sitemaps import site_sitemaps
 
@@ -26,6 +26,11 @@ urlpatterns = [
         name="robots",
     ),
     # DJANGO_ADMIN_URL; every link to the admin is reversed ("admin:…").
+    path(
+        f"{settings.ADMIN_URL}content-health/",
+        admin.site.admin_view(content_health.content_health_view),
+        name="content_health",
+    ),
     path(settings.ADMIN_URL, admin.site.urls),
     # For process managers, load balancers and monitoring (consultancy/health.py).
     path("healthz", health.liveness, name="healthz"),

@@ -54,6 +54,13 @@ class TermAdmin(PublishableAdmin):
                 ),
             },
         ),
+        (
+            "Review",
+            {
+                "fields": ["owner", "review_by"],
+                "description": "Who keeps this term right, and when they should next check it.",
+            },
+        ),
         SEO_FIELDSET,
         PUBLISHING_FIELDSET,
     ]

@@ -8,6 +8,7 @@ class GlossaryConfig(AppConfig):
     def ready(self):
         from consultancy import content_types
         from glossary import signals  # noqa: F401 (connects the receivers)
+        from glossary.content_health import register_sections
         from glossary.models import Term
         from glossary.sitemaps import TermSitemap
         from glossary.structured_data import defined_term
@@ -26,3 +27,4 @@ class GlossaryConfig(AppConfig):
                 describe=defined_term,
             )
         )
+        register_sections()

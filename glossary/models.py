@@ -1,10 +1,11 @@
 import unicodedata
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import connections, models, router
 from django.db.models import Exists, Q, Value
-from django.db.models.functions import Lower
+from django.db.models.functions import Concat, Lower, Trim
 from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
 from django.utils import timezone
@@ -44,7 +45,9 @@ class TermQuerySet(PublishableQuerySet):
         )
 
     def for_detail_page(self):
-        return super().for_detail_page().defer("search_vector")
+        """Also the owner's public name, for "Reviewed by" (no second query)."""
+        owner_name = Trim(Concat("owner__first_name", Value(" "), "owner__last_name"))
+        return super().for_detail_page().defer("search_vector").annotate(owner_name=owner_name)
 
     def refresh_search_vectors(self):
         """Recompute the stored search vectors in one UPDATE (PostgreSQL only)."""
@@ -138,6 +141,24 @@ class Term(PublishableContent):
         help_text="The name as auto-linking compares it: words, lower-cased, single-spaced.",
     )
     search_vector = SearchVectorField(null=True, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        limit_choices_to={"is_staff": True},
+        related_name="owned_terms",
+        help_text=(
+            "The staff member who keeps this term right. With a first or last name, "
+            'the page says "Reviewed by" them.'
+        ),
+    )
+    review_by = models.DateField(
+        "review by",
+        null=True,
+        blank=True,
+        help_text="When the owner should next check the term. Overdue reviews head Content health.",
+    )
     cta_heading = models.CharField(
         "call-to-action heading",
         max_length=120,

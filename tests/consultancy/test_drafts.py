@@ -17,9 +17,9 @@ pytestmark = pytest.mark.django_db
 # preview: the session and user, the item, its draft, what the page lists
 # (live, then the draft's related items and tags), the link index, the page's
 # shared reads. The change form: the admin's own reads, the draft, each
-# relation's items in order and the chosen options' labels.
+# relation's items in order and the chosen options' labels, the owners to choose from.
 PREVIEW_QUERIES = 14
-CHANGE_FORM_QUERIES = 15
+CHANGE_FORM_QUERIES = 16
 
 
 def admin_url(item, view):

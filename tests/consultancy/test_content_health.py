@@ -1,0 +1,132 @@
+"""Content health: each section lists what it should and nothing else, in fixed queries."""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from consultancy.content_health import ROWS_PER_SECTION
+from consultancy.models import Draft, Status
+from glossary.models import Term
+from tests.factories import make_service, make_technology, make_term
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("content_health")
+
+
+def section(response, key):
+    """(count, row labels) of one section of the page."""
+    for found, count, rows in response.context["report"]:
+        if found.key == key:
+            return count, [row.label for row in rows]
+    raise AssertionError(f"no section {key}")
+
+
+def age(item, days):
+    """Pretend nobody saved `item` for `days` days."""
+    past = timezone.now() - datetime.timedelta(days=days)
+    type(item).objects.filter(pk=item.pk).update(updated_at=past)
+
+
+def test_terms_with_no_service_or_technology_lead_nowhere(editor_client):
+    make_term(name="Lonely")
+    make_term(name="With Service").services.add(make_service())
+    make_term(name="With Technology").technologies.add(make_technology())
+    count, labels = section(editor_client.get(URL), "leading-nowhere")
+    assert (count, labels) == (1, ["Lonely"])
+
+
+def test_reviews_list_owners_overdue_first(editor_client, editor):
+    editor.first_name, editor.last_name = "Ada", "Byte"
+    editor.save()
+    today = timezone.localdate()
+    make_term(name="Later", owner=editor, review_by=today + datetime.timedelta(days=30))
+    make_term(name="Overdue", owner=editor, review_by=today - datetime.timedelta(days=3))
+    make_term(name="Nobody's")
+    response = editor_client.get(URL)
+    count, labels = section(response, "reviews")
+    assert (count, labels) == (2, ["Overdue", "Later"])
+    notes = [
+        row.note
+        for found, _, rows in response.context["report"]
+        for row in rows
+        if found.key == "reviews"
+    ]
+    assert notes[0].startswith("Owner: Ada Byte")
+    assert "overdue by 3 days" in notes[0]
+    assert "overdue" not in notes[1]
+
+
+def test_drafts_untouched_for_a_month_and_old_unpublished_changes(editor_client, editor):
+    old_draft = make_term(name="Old Draft", status=Status.DRAFT)
+    age(old_draft, 31)
+    make_term(name="Fresh Draft", status=Status.DRAFT)
+    old_service = make_service(title="Old Service Draft", status=Status.DRAFT)
+    age(old_service, 40)
+    live = make_term(name="Live")
+    Draft.objects.create(item=live, data={})
+    Draft.objects.filter().update(updated_at=timezone.now() - datetime.timedelta(days=35))
+    count, labels = section(editor_client.get(URL), "untouched-drafts")
+    assert count == 3
+    assert set(labels) == {"Old Draft", "Old Service Draft", f"Glossary term #{live.pk}"}
+
+
+def test_seo_fields_missing_or_too_long(editor_client):
+    make_term(name="Fine", seo_title="A fine title", meta_description="A fine description.")
+    make_term(name="No Title", meta_description="A fine description.")
+    make_term(name="Long", seo_title="x" * 61, meta_description="A fine description.")
+    make_term(name="Long Fallback", seo_title="Fine", short_definition="y" * 200)
+    response = editor_client.get(URL)
+    _, titles = section(response, "seo-titles")
+    _, descriptions = section(response, "meta-descriptions")
+    assert "Fine" not in titles
+    assert {"No Title", "Long"} <= set(titles)
+    assert "Fine" not in descriptions
+    assert "Long Fallback" in descriptions
+
+
+def test_the_page_is_for_editors_and_linked_from_the_admin_home(editor_client, sales):
+    assert editor_client.get(URL).status_code == 200
+    assert URL in editor_client.get(reverse("admin:index")).content.decode()
+    salesperson = Client()
+    salesperson.force_login(sales)
+    assert salesperson.get(URL).status_code == 403
+    assert Client().get(URL).status_code == 302  # to the login
+
+
+def test_a_term_page_says_who_reviewed_it_when_the_owner_has_a_name(client, editor):
+    term = make_term(owner=editor)
+    assert "Reviewed by" not in client.get(term.get_absolute_url()).content.decode()
+    User.objects.filter(pk=editor.pk).update(first_name="Ada", last_name="Byte")
+    Term.objects.get(pk=term.pk).save()  # a change, so the cached page is stale
+    page = client.get(term.get_absolute_url()).content.decode()
+    assert f"Reviewed by Ada Byte, {timezone.now():%B %Y}" in page
+
+
+def test_the_page_runs_the_same_queries_at_ten_thousand_terms(
+    editor_client, django_assert_num_queries
+):
+    """Guards against a query per row: the benchmark corpus costs what one term does."""
+    make_term(name="Lonely", status=Status.DRAFT, review_by=timezone.localdate())
+    editor_client.get(URL)  # the session and permissions, read once
+    with django_assert_num_queries(HEALTH_QUERIES):
+        editor_client.get(URL)
+    call_command("generate_content", "--terms", "10000", "--seed", "1", verbosity=0)
+    Term.objects.update(review_by=timezone.localdate())
+    with django_assert_num_queries(HEALTH_QUERIES):
+        response = editor_client.get(URL)
+    count, labels = section(response, "reviews")
+    assert count == Term.objects.count()
+    assert len(labels) == ROWS_PER_SECTION
+
+
+# 4 for the session, the user and their permissions; then one query per
+# section, and per kind for the sections every kind shares: old drafts (3
+# kinds and the drafts of live items), SEO titles (3), meta descriptions
+# (3), terms leading nowhere (1) and reviews (1).
+HEALTH_QUERIES = 16
