@@ -382,8 +382,6 @@ class DailyCountQuerySet(models.QuerySet):
     `day`, `count` and a unique (key, day). Nothing about who did it.
     """
 
-    PURGE_BATCH = 1000
-
     def add_one(self, key, *, new_per_day, today=None, **latest):
         """
         One more today for `key` ({field: value}), also setting the `latest`
@@ -415,14 +413,14 @@ class DailyCountQuerySet(models.QuerySet):
             self.values(key_field).annotate(total=models.Sum("count")).order_by("-total", key_field)
         )
 
-    def purge(self, days):
+    def purge(self, days, batch_size=1000):
         """
         Delete the rows older than `days` days, in batches (a short lock each,
         however many there are); returns how many went.
         """
         old = self.filter(day__lte=timezone.localdate() - datetime.timedelta(days=days))
         deleted = 0
-        while batch := list(old.order_by("pk").values_list("pk", flat=True)[: self.PURGE_BATCH]):
+        while batch := list(old.order_by("pk").values_list("pk", flat=True)[:batch_size]):
             deleted += self.filter(pk__in=batch).delete()[0]
         return deleted
 

@@ -161,16 +161,27 @@ def test_a_repeated_search_costs_one_query_more(client, cold_cache, django_asser
     assert logged() == {"model": (2, 30)}
 
 
-def test_purge_deletes_the_counts_older_than_90_days_in_batches(monkeypatch):
-    monkeypatch.setattr(SearchLogEntry.objects._queryset_class, "PURGE_BATCH", 2)
+@pytest.fixture
+def old_and_recent():
+    """Five counts of 90 days ago or more, one of 89 days ago."""
     for n in range(5):
         SearchLogEntry.objects.create(query=f"old {n}", day=days_ago(90 + n), results=0)
     SearchLogEntry.objects.create(query="recent", day=days_ago(89), results=1)
 
+
+def test_purge_search_log_deletes_the_counts_older_than_90_days(old_and_recent):
     out = call_command_output("purge_search_log")
 
     assert out == "Deleted 5 search log counts older than 90 days.\n"
     assert list(SearchLogEntry.objects.values_list("query", flat=True)) == ["recent"]
+
+
+def test_the_purge_deletes_in_batches(old_and_recent, django_assert_num_queries):
+    # Per batch of 2: its ids, the rows (post_delete has receivers for every
+    # model, so Django loads what it deletes), the DELETE; a last read finds none.
+    with django_assert_num_queries(3 * 3 + 1):
+        assert SearchLogEntry.objects.purge(90, batch_size=2) == 5
+    assert SearchLogEntry.objects.count() == 1
 
 
 def test_purge_takes_another_number_of_days():
