@@ -22,6 +22,7 @@ from consultancy import content_io, content_types
 from consultancy.relations import is_ordered, set_in_order
 from consultancy.revisions.restore import record
 from consultancy.signals import content_changed, saves_batched
+from consultancy.tags import create_from_slugs
 
 LOOKUP_BATCH = 500
 CREATED, UPDATED, UNCHANGED, ERROR = "created", "updated", "unchanged", "error"
@@ -281,8 +282,8 @@ def _write(to_write, progress):
         pks = {model: _slug_pks(model, wanted) for model, wanted in slugs.items()}
         tag_slugs = {slug for row in to_write for slug in row.relations.get(content_io.TAGS, ())}
         tags = {tag.slug: tag for tag in Tag.objects.filter(slug__in=tag_slugs)}
-        for slug in tag_slugs - set(tags):
-            tags[slug] = Tag.objects.create(name=slug, slug=slug)
+        # Existing tags keep their names; new ones are named from their slugs.
+        tags.update(create_from_slugs(tag_slugs - set(tags)))
         for row in to_write:
             for name, wanted in row.relations.items():
                 if name == content_io.TAGS:

@@ -12,8 +12,7 @@ hook every delete path (the admin's bulk delete too) goes through.
 
 import logging
 
-from django.db import DatabaseError, IntegrityError, transaction
-from django.db.models import F
+from django.db import DatabaseError
 from django.db.models.signals import post_delete
 from django.http import HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import render
@@ -72,18 +71,7 @@ def count_missing(path, today=None):
     """One more request for a missing path today (at most so many new paths a day)."""
     if len(path) > MISSING_PATH_MAX_LENGTH:
         return
-    today = today or timezone.localdate()
-    rows = MissingUrl.objects.filter(path=path, day=today)
-    if rows.update(count=F("count") + 1):
-        return
-    if MissingUrl.objects.filter(day=today).count() >= MISSING_NEW_PATHS_PER_DAY:
-        return
-    try:
-        with transaction.atomic():
-            MissingUrl.objects.create(path=path, day=today)
-    except IntegrityError:
-        # Another request counted it first.
-        rows.update(count=F("count") + 1)
+    MissingUrl.objects.add_one({"path": path}, new_per_day=MISSING_NEW_PATHS_PER_DAY, today=today)
 
 
 def record_deleted(sender, instance, using, **kwargs):

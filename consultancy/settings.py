@@ -90,6 +90,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "consultancy.headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Counts glossary searches, those answered from the page cache too.
+    "glossary.search_log.SearchLogMiddleware",
     # Cached public pages are answered here, before sessions, CSRF and auth.
     "consultancy.cache.PageCacheMiddleware",
     # Inside the page cache and outside the views: only 404s are looked up (301/302/410).

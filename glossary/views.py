@@ -6,6 +6,7 @@ from taggit.models import Tag
 from consultancy.views import PublishedDetailView, PublishedListView
 from glossary.models import ALPHABET, Term
 from glossary.search import SearchPaginator, clean_query, search_terms
+from glossary.search_log import RESULTS_HEADER
 from glossary.structured_data import defined_term_set
 
 # "#" cannot appear in a path, so the bucket for digits and symbols is "0-9".
@@ -87,7 +88,11 @@ class TermListView(PublishedListView):
         # made-up tags in links cannot fill the page cache.
         if context["tag_requested"] and not self.tag:
             response_kwargs.setdefault("status", 404)
-        return super().render_to_response(context, **response_kwargs)
+        response = super().render_to_response(context, **response_kwargs)
+        if self.query:
+            # For the search log, cached with the page (glossary/search_log.py).
+            response[RESULTS_HEADER] = str(context["paginator"].count)
+        return response
 
     def get_context_data(self, **kwargs):
         used = Term.letters_in_use()

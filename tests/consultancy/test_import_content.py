@@ -3,6 +3,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from taggit.models import Tag
 
 from consultancy.models import Status
 from glossary.models import Term
@@ -42,6 +43,23 @@ def test_a_csv_row_creates_a_term_with_its_relations_and_tags(tmp_path):
     assert [t.slug for t in term.related_terms.all()] == ["attention"]
     assert [s.slug for s in term.services.all()] == ["audits"]
     assert sorted(t.slug for t in term.tags.all()) == ["ml", "nlp"]
+
+
+def test_an_imported_tag_slug_keeps_the_tags_name_and_a_new_one_gets_a_readable_name(
+    tmp_path,
+):
+    Tag.objects.create(name="Generative AI", slug="generative-ai")
+    status, output = run_import(
+        tmp_path,
+        HEADER + "term,diffusion,Diffusion,A model.,published,,,generative-ai computer-vision\n",
+    )
+    assert status == 0, output
+    tags = Term.objects.get(slug="diffusion").tags.all()
+    assert sorted((t.slug, t.name) for t in tags) == [
+        ("computer-vision", "Computer Vision"),
+        ("generative-ai", "Generative AI"),
+    ]
+    assert Tag.objects.count() == 2
 
 
 def test_updated_rows_name_their_fields_and_unchanged_rows_say_so(tmp_path):

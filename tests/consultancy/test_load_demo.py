@@ -1,8 +1,11 @@
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
+from django.db.models import F
+from taggit.models import Tag, TaggedItem
 
+from consultancy.management.commands import load_demo
 from glossary.models import Term
 from services.models import Service, Technology
 from tests.factories import make_service, make_technology, make_term
@@ -53,8 +56,47 @@ def snapshot():
     """Everything load_demo writes, including timestamps and relation rows."""
     return {
         model: list(model.objects.order_by("pk").values())
-        for model in (Term, Service, Technology, Term.related_terms.through, Term.services.through)
+        for model in (
+            Term,
+            Service,
+            Technology,
+            Term.related_terms.through,
+            Term.services.through,
+            Tag,
+            TaggedItem,
+        )
     }
+
+
+def test_load_demo_creates_tags_with_display_names():
+    call_command("load_demo")
+    assert Tag.objects.get(slug="generative-ai").name == "Generative AI"
+    assert Tag.objects.get(slug="llm").name == "LLM"
+    assert not Tag.objects.filter(name=F("slug")).exists()
+    term = Term.objects.get(slug="foundation-model")
+    assert sorted(tag.name for tag in term.tags.all()) == [
+        "Generative AI",
+        "LLM",
+        "Machine Learning",
+    ]
+
+
+def test_load_demo_names_tags_left_named_by_slug_and_keeps_an_editors_names():
+    Tag.objects.create(name="generative-ai", slug="generative-ai")  # as earlier versions left it
+    Tag.objects.create(name="Large Language Models", slug="llm")  # an editor's rename
+    call_command("load_demo")
+    assert Tag.objects.get(slug="generative-ai").name == "Generative AI"
+    assert Tag.objects.get(slug="llm").name == "Large Language Models"
+
+
+def test_load_demo_refuses_a_tag_that_tags_yaml_does_not_name(tmp_path, monkeypatch):
+    for path in load_demo.DEMO_DIR.glob("*.yaml"):
+        (tmp_path / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    tags = tmp_path / "tags.yaml"
+    tags.write_text(tags.read_text(encoding="utf-8").replace('nlp: "NLP"\n', ""))
+    monkeypatch.setattr(load_demo, "DEMO_DIR", tmp_path)
+    with pytest.raises(CommandError, match=r"tags that tags\.yaml does not name: nlp"):
+        call_command("load_demo")
 
 
 def test_running_load_demo_twice_changes_nothing():

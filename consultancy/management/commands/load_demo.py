@@ -1,6 +1,7 @@
 """
 Load the demo site: glossary terms, services and technologies from the YAML
-files in consultancy/demo/, all published and related to each other.
+files in consultancy/demo/, all published and related to each other, and
+tagged with the tags of tags.yaml (by slug, with the names pages show).
 
 Idempotent: items are matched by slug and saved only when their text differs,
 so a second run changes nothing (not even "last updated" dates). Content that
@@ -16,6 +17,7 @@ from pathlib import Path
 import yaml
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from taggit.models import Tag
 
 from consultancy.models import Status
 from consultancy.relations import set_in_order
@@ -33,7 +35,34 @@ def read_items(filename):
         raise CommandError(f"Cannot read demo content from {path}: {error}") from error
 
 
-def upsert(model, item, fields):
+def load_tags(names):
+    """
+    The demo's tags as {slug: Tag}, looked up by slug and created with their
+    display names ({slug: name}). A tag whose name is still its slug (as
+    earlier versions of this command left them) gets the demo's name; one an
+    editor renamed keeps the editor's.
+    """
+    tags = {tag.slug: tag for tag in Tag.objects.filter(slug__in=names)}
+    for slug, name in names.items():
+        tag = tags.get(slug)
+        if tag is None:
+            tags[slug] = Tag.objects.create(slug=slug, name=name)
+        elif tag.name == slug != name:
+            tag.name = name
+            tag.save(update_fields=["name"])
+    return tags
+
+
+def tags_of(item, tags):
+    missing = set(item.get("tags", [])) - set(tags)
+    if missing:
+        raise CommandError(
+            f"{item['slug']} has tags that tags.yaml does not name: {', '.join(sorted(missing))}"
+        )
+    return [tags[slug] for slug in item.get("tags", [])]
+
+
+def upsert(model, item, fields, tags):
     """Create or update one item by slug; return (object, created, changed)."""
     values = {field: item.get(field, "") for field in fields}
     obj = model.objects.filter(slug=item["slug"]).first()
@@ -50,7 +79,7 @@ def upsert(model, item, fields):
             obj.full_clean(exclude=["tags"])
             obj.save()
         created = False
-    obj.tags.set(item.get("tags", []))
+    obj.tags.set(tags_of(item, tags))
     return obj, created, changed
 
 
@@ -92,16 +121,21 @@ class Command(BaseCommand):
         technologies = read_items("technologies.yaml")
         services = read_items("services.yaml")
         terms = read_items("terms.yaml")
+        tags = load_tags(read_items("tags.yaml") or {})
 
-        counts["technologies"] = self.load(Technology, technologies, ["name", "summary", "body"])
-        counts["services"] = self.load(Service, services, ["title", "summary", "body", "order"])
+        counts["technologies"] = self.load(
+            Technology, technologies, ["name", "summary", "body"], tags
+        )
+        counts["services"] = self.load(
+            Service, services, ["title", "summary", "body", "order"], tags
+        )
         for item in services:
             service = Service.objects.get(slug=item["slug"])
             technologies_used = by_slug(Technology, item.get("technologies", []), service)
             set_in_order(service, "technologies", technologies_used)
 
         counts["terms"] = self.load(
-            Term, terms, ["name", "abbreviation", "short_definition", "body"]
+            Term, terms, ["name", "abbreviation", "short_definition", "body"], tags
         )
         for item in terms:
             term = Term.objects.get(slug=item["slug"])
@@ -117,10 +151,10 @@ class Command(BaseCommand):
             self.stdout.write(f"{kind}: {created} created, {updated} updated, {total} in the demo")
         self.stdout.write(self.style.SUCCESS("Demo content is loaded."))
 
-    def load(self, model, items, fields):
+    def load(self, model, items, fields, tags):
         created = updated = 0
         for item in items:
-            _, was_created, changed = upsert(model, item, fields)
+            _, was_created, changed = upsert(model, item, fields, tags)
             created += was_created
             updated += changed and not was_created
         return created, updated, len(items)
