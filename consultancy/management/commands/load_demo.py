@@ -9,6 +9,9 @@ editors added themselves is never touched.
 With --if-empty (what `make run` uses) it loads only into a site with no
 term, service or technology at all: a plain run puts the demo items' text
 back, which would undo an editor's changes to them on every `make run`.
+
+The items it creates or changes are kept as one revision set, "Loaded the
+demo content" (README, "Revisions"); a run that changes nothing keeps none.
 """
 
 from pathlib import Path
@@ -18,10 +21,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from consultancy.models import Status
+from consultancy.revisions.recording import kept_as_one_revision
 from glossary.models import Term
 from services.models import Service, Technology
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
+REVISION_COMMENT = "Loaded the demo content"
 
 
 def read_items(filename):
@@ -75,6 +80,7 @@ class Command(BaseCommand):
         )
 
     @transaction.atomic
+    @kept_as_one_revision(REVISION_COMMENT)
     def handle(self, *args, if_empty=False, **options):
         if if_empty:
             existing = {
