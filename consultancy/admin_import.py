@@ -75,6 +75,16 @@ class ImportExportAdminMixin:
     """Export actions and the import page; mixed into PublishableAdmin."""
 
     import_template = "admin/consultancy/import.html"
+    # reversion's changelist (its "Recover deleted …" link) with "Import …".
+    change_list_template = "admin/consultancy/content_change_list.html"
+
+    def has_import_permission(self, request):
+        """An import creates and changes items: it takes both permissions."""
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
+    def changelist_view(self, request, extra_context=None):
+        context = {"has_import_permission": self.has_import_permission(request)}
+        return super().changelist_view(request, {**context, **(extra_context or {})})
 
     def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
         actions = super().get_actions(request, action_location)
@@ -104,7 +114,7 @@ class ImportExportAdminMixin:
 
     def import_view(self, request):
         """Upload, preview each row's outcome, then confirm: all rows or none."""
-        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+        if not self.has_import_permission(request):
             raise PermissionDenied
         kind = content_types.for_model(self.model)
         upload, plan, signed = ImportForm(), None, None

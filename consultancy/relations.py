@@ -157,4 +157,4 @@ def set_in_order(item, name, objects):
             links = through.objects.filter(**{source: item.pk})
             links.update(order=Case(*positions, default=Value(0)))
         if not saving_in_batch():
-            content_changed.send(sender=through, pks=[item.pk])
+            content_changed.send(sender=through, pks=[item.pk], using=item._state.db)

@@ -1,7 +1,9 @@
 """
 content_changed: sent after content changed without a model save, such as a
 bulk publish or unpublish (QuerySet.update sends no post_save). Receivers get
-the model as sender and `pks`, the primary keys of the items that changed.
+the model as sender and `pks`, the primary keys of the items that changed; or,
+for a related list put in a new order (consultancy.relations.set_in_order),
+the list's link model as sender and the primary key of the item whose list it is.
 """
 
 from contextlib import contextmanager

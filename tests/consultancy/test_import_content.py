@@ -5,6 +5,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from taggit.models import Tag
 
+from consultancy import imports
 from consultancy.models import Status
 from glossary.models import Term
 from services.models import Service
@@ -176,3 +177,95 @@ def test_imported_terms_link_each_other_once_all_are_saved(tmp_path):
 def test_an_unreadable_file_is_refused(tmp_path):
     with pytest.raises(CommandError, match="header row"):
         run_import(tmp_path, "slug,name\nx,y\n")
+
+
+def rows_about(count):
+    """`count` rows with relations and tags: every other one updates a stored term."""
+    make_term(slug="attention", name="Attention")
+    make_service(slug="audits")
+    for number in range(0, count, 2):
+        make_term(slug=f"t-{number}", name=f"Term {number}", tags=["ml"])
+    return HEADER + "".join(
+        f"term,t-{number},Term {number},New.,published,attention,audits,ml nlp\n"
+        for number in range(count)
+    )
+
+
+# Whatever the number of rows (up to imports.LOOKUP_BATCH): the related
+# terms, services and tags by slug (3); the stored items matched by slug, with
+# their relations and tags (5); the names already taken, exactly and case
+# aside (2).
+DRY_RUN_QUERIES = 10
+
+
+@pytest.mark.parametrize("count", [1, 30])
+def test_a_dry_run_runs_the_same_queries_for_one_row_as_for_thirty(
+    tmp_path, count, django_assert_num_queries
+):
+    """
+    Guards against N+1: uniqueness and constraints are checked against values
+    loaded once for the file, not by full_clean() asking for each row.
+    """
+    text = rows_about(count)
+    with django_assert_num_queries(DRY_RUN_QUERIES):
+        status, output = run_import(tmp_path, text, "--dry-run")
+    assert status == 0, output
+    assert f"{count} rows" in output
+
+
+def test_names_taken_by_other_stored_items_are_errors_exactly_or_case_aside(tmp_path):
+    make_term(slug="taken", name="Taken")
+    make_term(slug="mine", name="Mine")
+    status, output = run_import(
+        tmp_path,
+        HEADER
+        + "term,exact,Taken,D.,draft,,,\n"
+        + "term,mine,MINE,D.,draft,,,\n"
+        + "term,cased,tAKEN,D.,draft,,,\n",
+    )
+    assert status == 1
+    assert "row 1 term exact: error: name: Glossary term with this Name already exists." in output
+    # An item may change the case of its own name.
+    assert "row 2 term mine: updated (" in output
+    # Also a duplicate of row 1: the file's own duplicates are reported first.
+    assert "row 3 term cased: error: " in output
+    assert output.count("A term with this name already exists.") == 1
+
+
+# The real import writes every row with save() and sets its relations and tags
+# one by one, and keeps a version of each (README, "Bulk import and export"):
+# 39 for one row, then 25 for each further row written (its link index,
+# INSERT, each ordered relation read, set and put in order, tags and
+# version), and 3 more once over 5 terms are relinked at the end (one read of
+# every term: glossary.autolink.FEW_BODIES).
+IMPORT_QUERIES = {1: 39, 30: 39 + 25 * 29 + 3}
+
+
+@pytest.mark.parametrize("count", [1, 30])
+def test_a_real_import_costs_a_fixed_number_of_queries_per_row_written(
+    count, django_assert_num_queries
+):
+    """
+    Guards against queries that grow faster than the rows: the lookups run
+    once for the file, each written row costs the same (its save, its
+    relations and tags, its version).
+    """
+    make_term(slug="attention", name="Attention")
+    make_service(slug="audits")
+    rows = [
+        {
+            "type": "term",
+            "slug": f"t-{number}",
+            "name": f"Term {number}",
+            "short_definition": "New.",
+            "status": "published",
+            "related_terms": ["attention"],
+            "services": ["audits"],
+            "tags": ["ml"],
+        }
+        for number in range(count)
+    ]
+    plan = imports.plan(rows)
+    with django_assert_num_queries(IMPORT_QUERIES[count]):
+        imports.apply(plan)
+    assert Term.objects.filter(slug__startswith="t-").count() == count

@@ -158,3 +158,14 @@ def test_deleting_an_item_removes_it_from_every_list():
     Technology.objects.filter(pk=technology.pk).delete()
     assert in_order(term, "technologies") == []
     assert in_order(service, "technologies") == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_order_outside_the_admin_keeps_a_revision(three_terms):
+    term = make_term(name="Subject")
+    set_in_order(term, "related_terms", three_terms)
+    before = Version.objects.get_for_object(term).count()
+    set_in_order(term, "related_terms", list(reversed(three_terms)))
+    versions = Version.objects.get_for_object(term)
+    assert versions.count() == before + 1
+    assert versions.first().field_dict["related_terms"] == [t.pk for t in reversed(three_terms)]

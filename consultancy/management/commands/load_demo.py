@@ -10,6 +10,9 @@ editors added themselves is never touched.
 With --if-empty (what `make run` uses) it loads only into a site with no
 term, service or technology at all: a plain run puts the demo items' text
 back, which would undo an editor's changes to them on every `make run`.
+
+The items it creates or changes are kept as one revision set, "Loaded the
+demo content" (README, "Revisions"); a run that changes nothing keeps none.
 """
 
 from pathlib import Path
@@ -21,10 +24,12 @@ from taggit.models import Tag
 
 from consultancy.models import Status
 from consultancy.relations import set_in_order
+from consultancy.revisions.recording import kept_as_one_revision
 from glossary.models import Term
 from services.models import Service, Technology
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
+REVISION_COMMENT = "Loaded the demo content"
 
 
 def read_items(filename):
@@ -105,6 +110,7 @@ class Command(BaseCommand):
         )
 
     @transaction.atomic
+    @kept_as_one_revision(REVISION_COMMENT)
     def handle(self, *args, if_empty=False, **options):
         if if_empty:
             existing = {
