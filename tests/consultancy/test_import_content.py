@@ -158,3 +158,18 @@ def test_imported_terms_link_each_other_once_all_are_saved(tmp_path):
 def test_an_unreadable_file_is_refused(tmp_path):
     with pytest.raises(CommandError, match="header row"):
         run_import(tmp_path, "slug,name\nx,y\n")
+
+
+def test_an_alias_another_term_has_is_a_row_error_naming_that_term(tmp_path):
+    make_term(slug="cta", name="Call To Action", aliases="CTA")
+    status, output = run_import(
+        tmp_path,
+        "type,slug,name,short_definition,aliases\nterm,button,Button,A control.,cta\n",
+    )
+    assert status == 1
+    assert (
+        "row 1 term button: error: aliases: “cta” is already an alias of the term "
+        "“Call To Action”." in output
+    )
+    assert not Term.objects.filter(slug="button").exists()
+
