@@ -143,16 +143,17 @@ def plan(rows, progress=None, only=None):
 
     for kind, pairs in by_kind.items():
         existing = _existing(kind.model, {outcome.slug for outcome, _ in pairs})
-        seen_slugs, seen_titles = {}, {}
+        seen = {"slugs": {}, "titles": {}, "phrases": {}}
         for outcome, row in pairs:
-            _plan_row(kind, outcome, row, existing, known, in_file, tags, seen_slugs, seen_titles)
+            _plan_row(kind, outcome, row, existing, known, in_file, tags, seen)
             if progress:
                 progress(1)
     return Plan(outcomes)
 
 
-def _plan_row(kind, outcome, row, existing, known, in_file, tags, seen_slugs, seen_titles):
+def _plan_row(kind, outcome, row, existing, known, in_file, tags, seen):
     model = kind.model
+    seen_slugs, seen_titles = seen["slugs"], seen["titles"]
     allowed = {
         content_io.TYPE,
         content_io.TAGS,
@@ -199,6 +200,7 @@ def _plan_row(kind, outcome, row, existing, known, in_file, tags, seen_slugs, se
             setattr(item, model_field.attname, value)
             changed.append(model_field.name)
     item.stamp_publication_date()
+    errors.extend(_phrases_claimed_twice(item, outcome.number, seen["phrases"]))
 
     for relation in content_io.relation_fields(model):
         if relation.name not in row:
@@ -236,6 +238,22 @@ def _plan_row(kind, outcome, row, existing, known, in_file, tags, seen_slugs, se
         outcome.outcome, outcome.fields = CREATED, changed
     elif changed:
         outcome.outcome, outcome.fields = UPDATED, changed
+
+
+def _phrases_claimed_twice(item, number, seen):
+    """
+    Phrases that lead to one item alone (a term's aliases: the model's
+    claimed_phrases()) and that an earlier row of the file claims too:
+    full_clean() compares with the database only. Two names alike are the
+    title check's to report.
+    """
+    claimed = getattr(item, "claimed_phrases", None)
+    if claimed is None:
+        return
+    for key, (phrase, is_title) in claimed().items():
+        earlier = seen.setdefault(key, (number, is_title))
+        if earlier[0] != number and not (is_title and earlier[1]):
+            yield f"“{phrase}” is also a name or alias in row {earlier[0]}."
 
 
 def apply(plan, progress=None, user=None):

@@ -342,6 +342,15 @@ class Term(PublishableContent):
                     ),
                 )
 
+    def claimed_phrases(self):
+        """
+        {key: (phrase, is the name)} for every phrase that must lead to this
+        term alone; the importer compares them across a file's rows.
+        """
+        claimed = {phrase_key(alias): (alias, False) for alias in self.alias_list}
+        claimed[phrase_key(self.name)] = (self.name, True)
+        return claimed
+
     @property
     def alias_list(self):
         """The aliases, one name each: single-spaced, blank lines and repeats dropped."""

@@ -173,3 +173,16 @@ def test_an_alias_another_term_has_is_a_row_error_naming_that_term(tmp_path):
     )
     assert not Term.objects.filter(slug="button").exists()
 
+
+def test_two_rows_claiming_one_alias_are_an_error(tmp_path):
+    status, output = run_import(
+        tmp_path,
+        "type,slug,name,short_definition,aliases\n"
+        "term,cta,Call To Action,A prompt.,CTA\n"
+        'term,button,Button,A control.,"Push Button\ncta"\n'
+        "term,push,Push Button,A push.,\n",
+    )
+    assert status == 1
+    assert "row 2 term button: error: “cta” is also a name or alias in row 1." in output
+    assert "row 3 term push: error: “Push Button” is also a name or alias in row 2." in output
+    assert not Term.objects.exists()
