@@ -155,11 +155,11 @@ def plan(rows, progress=None, only=None):
 
     for kind, pairs in by_kind.items():
         existing = _existing(kind.model, {outcome.slug for outcome, _ in pairs})
-        seen_slugs, seen_titles = {}, {}
+        seen = {"slugs": {}, "titles": {}, "phrases": {}}
         invalid = {}
         for outcome, row in pairs:
             invalid[outcome.number] = _plan_row(
-                kind, outcome, row, existing, known, in_file, tags, seen_slugs, seen_titles
+                kind, outcome, row, existing, known, in_file, tags, seen
             )
         _unique_errors(kind.model, [outcome for outcome, _ in pairs], invalid)
         for outcome, _ in pairs:
@@ -169,8 +169,9 @@ def plan(rows, progress=None, only=None):
     return Plan(outcomes)
 
 
-def _plan_row(kind, outcome, row, existing, known, in_file, tags, seen_slugs, seen_titles):
+def _plan_row(kind, outcome, row, existing, known, in_file, tags, seen):
     model = kind.model
+    seen_slugs, seen_titles = seen["slugs"], seen["titles"]
     allowed = {
         content_io.TYPE,
         content_io.TAGS,
@@ -217,6 +218,7 @@ def _plan_row(kind, outcome, row, existing, known, in_file, tags, seen_slugs, se
             setattr(item, model_field.attname, value)
             changed.append(model_field.name)
     item.stamp_publication_date()
+    errors.extend(_phrases_claimed_twice(item, outcome.number, seen["phrases"]))
 
     for relation in content_io.relation_fields(model):
         if relation.name not in row:
@@ -363,6 +365,22 @@ def _unique_errors(model, outcomes, invalid):
                 constraint.validate(model, outcome.item, exclude=invalid[outcome.number])
             except ValidationError as error:
                 outcome.errors.extend(_messages(error))
+
+
+def _phrases_claimed_twice(item, number, seen):
+    """
+    Phrases that lead to one item alone (a term's aliases: the model's
+    claimed_phrases()) and that an earlier row of the file claims too:
+    full_clean() compares with the database only. Two names alike are the
+    title check's to report.
+    """
+    claimed = getattr(item, "claimed_phrases", None)
+    if claimed is None:
+        return
+    for key, (phrase, is_title) in claimed().items():
+        earlier = seen.setdefault(key, (number, is_title))
+        if earlier[0] != number and not (is_title and earlier[1]):
+            yield f"“{phrase}” is also a name or alias in row {earlier[0]}."
 
 
 def apply(plan, progress=None, user=None):

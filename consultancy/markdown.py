@@ -5,8 +5,16 @@ Bodies are rendered once, when content is saved, and the HTML is stored: page
 views never run Markdown. The output is sanitised with nh3 (an allow-list, so
 script, event handlers and javascript: URLs can never get through, whatever an
 editor pastes).
+
+`{nolink}…{/nolink}` marks a passage that auto-linking must leave alone. The
+renderer turns the two markers into private-use characters, which Markdown
+and nh3 keep as plain text wherever the passage goes (across paragraphs,
+inside a table cell); a linker reads them and drops them, and a body that is
+not linked has them dropped here. In code, or escaped (`\\{nolink}`), a
+marker is just text.
 """
 
+import re
 import threading
 
 import markdown
@@ -29,6 +37,12 @@ ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 # body start at h3 whatever level the editor typed, so the outline stays ordered.
 BODY_TOP_HEADING_LEVEL = 3
 
+NO_LINK_START, NO_LINK_END = "\ue000", "\ue001"
+NO_LINK_MARKS = re.compile(f"[{NO_LINK_START}{NO_LINK_END}]")
+# A marker on a line of its own becomes a paragraph of its own: keep the
+# mark, not the empty paragraph.
+_MARK_ALONE = re.compile(rf"<p>\s*([{NO_LINK_START}{NO_LINK_END}])\s*</p>\n?")
+
 
 class _DemoteHeadings(markdown.treeprocessors.Treeprocessor):
     def run(self, root):
@@ -40,9 +54,16 @@ class _DemoteHeadings(markdown.treeprocessors.Treeprocessor):
             el.tag = f"h{min(int(el.tag[1]) + shift, 6)}"
 
 
+class _NoLinkMarkers(markdown.inlinepatterns.InlineProcessor):
+    def handleMatch(self, m, data):
+        return (NO_LINK_END if m.group(1) else NO_LINK_START), m.start(0), m.end(0)
+
+
 class _BodyExtension(markdown.extensions.Extension):
     def extendMarkdown(self, md):
         md.treeprocessors.register(_DemoteHeadings(md), "demote_headings", 5)
+        # Below code spans (190) and escapes (180): a marker there stays text.
+        md.inlinePatterns.register(_NoLinkMarkers(r"\{(/?)nolink\}", md), "no_link", 170)
 
 
 _local = threading.local()
@@ -58,13 +79,24 @@ def _renderer():
     return _local.markdown
 
 
-def render_markdown(text: str) -> str:
-    """Render an editor's Markdown to sanitised HTML."""
-    html = _renderer().reset().convert(text or "")
-    return nh3.clean(
-        html,
+def render_markdown(text: str, *, keep_no_link_marks: bool = False) -> str:
+    """
+    Render an editor's Markdown to sanitised HTML. With keep_no_link_marks,
+    the {nolink} passages stay marked (NO_LINK_START, NO_LINK_END) for a
+    linker, which must drop the marks (strip_no_link_marks).
+    """
+    # Marks come from markers only, never from pasted characters.
+    source = NO_LINK_MARKS.sub("", text or "")
+    html = nh3.clean(
+        _renderer().reset().convert(source),
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel=None,
     )
+    html = _MARK_ALONE.sub(r"\1", html)
+    return html if keep_no_link_marks else strip_no_link_marks(html)
+
+
+def strip_no_link_marks(html: str) -> str:
+    return NO_LINK_MARKS.sub("", html)

@@ -116,7 +116,9 @@ class PublishableContent(models.Model):
         blank=True,
         help_text=(
             "Several paragraphs in Markdown: ## headings, lists, **bold**, links, "
-            "`code` and tables. Scripts and raw HTML are removed."
+            "`code` and tables. Scripts and raw HTML are removed. Glossary terms "
+            "are linked automatically; put {nolink} before and {/nolink} after a "
+            "passage to keep it free of links."
         ),
     )
     body_html = models.TextField(editable=False, blank=True)
@@ -224,9 +226,12 @@ class PublishableContent(models.Model):
         if render_body:
             self.body_html = self.render_body()
 
-    def render_body(self):
-        """The In Depth text as sanitised HTML (subclasses add links)."""
-        return render_markdown(self.body)
+    def render_body(self, *, keep_no_link_marks=False):
+        """
+        The In Depth text as sanitised HTML. Subclasses that add links ask for
+        the {nolink} passages marked (consultancy.markdown), and drop the marks.
+        """
+        return render_markdown(self.body, keep_no_link_marks=keep_no_link_marks)
 
     def stamp_publication_date(self):
         """A first publication is dated now (unless an editor scheduled it)."""

@@ -14,6 +14,7 @@ class TermAdminForm(forms.ModelForm):
     class Meta:
         model = Term
         fields = "__all__"  # noqa: DJ007 (the admin's fieldsets choose the fields)
+        widgets = {"aliases": forms.Textarea(attrs={"rows": 3})}
 
     def clean_related_terms(self):
         related = self.cleaned_data["related_terms"]
@@ -36,12 +37,25 @@ class TermAdmin(PublishableAdmin):
         "tag_list",
     ]
     list_display_links = ["name"]
-    search_fields = ["name", "abbreviation", "short_definition"]
+    search_fields = ["name", "abbreviation", "aliases", "short_definition"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["related_terms", "services", "technologies"]
     fieldsets = [
-        ("Definition", {"fields": ["name", "abbreviation", "slug", "short_definition"]}),
+        (
+            "Definition",
+            {"fields": ["name", "abbreviation", "aliases", "slug", "short_definition"]},
+        ),
         ("In Depth", {"fields": ["body", "auto_link"]}),
+        (
+            "Linking",
+            {
+                "fields": ["linkable", "match_case"],
+                "description": (
+                    "How mentions of this term on other pages are linked to it. "
+                    "(Links from this term's own text: “link other terms” above.)"
+                ),
+            },
+        ),
         ("Relations", {"fields": ["related_terms", "services", "technologies", "tags"]}),
         (
             "Call to action",

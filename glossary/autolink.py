@@ -5,11 +5,18 @@ tooltip.
 
 Links are computed when content changes (Term.render_body on save, and
 relink() for the other terms a change affects: glossary.signals), never on a
-page view. Matching is by whole words, ignoring case, on a term's name, its
-abbreviation and simple plurals ("Transformers"); the longest match wins; text
-inside links, headings, code and preformatted blocks is left alone.
+page view. Matching is by whole words on a term's name, its aliases, its
+abbreviation and simple plurals ("Transformers"): ignoring case, except for
+abbreviations and for terms set to match case; the longest match wins. Terms
+that are not linkable are never linked. Text inside links, headings, code and
+preformatted blocks, and {nolink} passages (consultancy.markdown), is left
+alone.
+
+Nothing here depends on whose body is linked: the index holds terms, and a
+body of any kind is linked with link_terms().
 """
 
+import re
 from dataclasses import dataclass
 from html import escape
 from html.parser import HTMLParser
@@ -17,16 +24,20 @@ from html.parser import HTMLParser
 from django.db.models import Q
 
 from consultancy.links import detail_url
+from consultancy.markdown import NO_LINK_END, NO_LINK_MARKS, NO_LINK_START, strip_no_link_marks
 from glossary.phrases import (
     MAX_WORDS_IN_A_NAME,
     WORD,
+    cleaned_names,
     phrase_key,
     plural_forms,
     singular_forms,
+    unpacked_keys,
 )
 
 # Text inside these elements is never linked.
 SKIPPED_ELEMENTS = {"a", "code", "pre", "h1", "h2", "h3", "h4", "h5", "h6"}
+_MARKS_AND_TEXT = re.compile(f"({NO_LINK_MARKS.pattern})")
 
 
 @dataclass(frozen=True)
@@ -37,6 +48,12 @@ class LinkTarget:
     abbreviation: str
     short_definition: str
     url: str
+    aliases: tuple = ()
+    match_case: bool = False
+
+    @property
+    def names(self):
+        return (self.name, *self.aliases)
 
 
 class TermIndex:
@@ -44,6 +61,8 @@ class TermIndex:
 
     def __init__(self, targets):
         self.phrases = {}
+        # Phrases of terms that match case, by their words as written.
+        self.exact_phrases = {}
         # Every leading run of words of some phrase ("large", "large language"):
         # matching stops as soon as the words so far begin no phrase, so a
         # body costs about one lookup per word however large the glossary.
@@ -52,27 +71,33 @@ class TermIndex:
         # short form does not fire on an ordinary word in lower case.
         self.abbreviations = {}
         for target in targets:
-            for form in plural_forms(phrase_key(target.name)):
-                self.phrases.setdefault(form, target)
-                words = form.split(" ")
+            if target.match_case:
+                keys, table = [" ".join(WORD.findall(n)) for n in target.names], self.exact_phrases
+            else:
+                keys, table = [phrase_key(n) for n in target.names], self.phrases
+            for form in (form for key in keys if key for form in plural_forms(key)):
+                table.setdefault(form, target)
+                words = form.lower().split(" ")
                 self.prefixes.update(" ".join(words[:n]) for n in range(1, len(words) + 1))
             if target.abbreviation:
                 self.abbreviations.setdefault(target.abbreviation, target)
                 self.abbreviations.setdefault(target.abbreviation + "s", target)
 
     def __len__(self):
-        return len(self.phrases) + len(self.abbreviations)
+        return len(self.phrases) + len(self.exact_phrases) + len(self.abbreviations)
 
     def match_at(self, words, start):
         """The longest phrase starting at words[start]: (target, word count) or None."""
-        found, key = None, ""
+        found, key, as_written = None, "", ""
         for length in range(1, min(MAX_WORDS_IN_A_NAME, len(words) - start) + 1):
-            word = words[start + length - 1].group().lower()
-            key = f"{key} {word}" if key else word
+            word = words[start + length - 1].group()
+            key = f"{key} {word.lower()}" if key else word.lower()
+            as_written = f"{as_written} {word}" if as_written else word
             if key not in self.prefixes:
                 break
-            if key in self.phrases:
-                found = (self.phrases[key], length)
+            target = self.exact_phrases.get(as_written) or self.phrases.get(key)
+            if target is not None:
+                found = (target, length)
         if found is None and words[start].group() in self.abbreviations:
             found = (self.abbreviations[words[start].group()], 1)
         return found
@@ -96,6 +121,7 @@ class _Linker(HTMLParser):
         self.exclude_pk = exclude_pk
         self.linked = set()
         self.skip_depth = 0
+        self.in_no_link = False
         self.out = []
 
     def handle_starttag(self, tag, attrs):
@@ -112,10 +138,17 @@ class _Linker(HTMLParser):
             self.skip_depth -= 1
 
     def handle_data(self, data):
-        if self.skip_depth:
-            self.out.append(escape(data, quote=False))
-        else:
-            self.out.append(self.link_text(data))
+        # A {nolink} passage may begin in one element and end in another: its
+        # marks are read in document order, whatever the nesting, and dropped.
+        for piece in _MARKS_AND_TEXT.split(data):
+            if piece == NO_LINK_START:
+                self.in_no_link = True
+            elif piece == NO_LINK_END:
+                self.in_no_link = False
+            elif self.skip_depth or self.in_no_link:
+                self.out.append(escape(piece, quote=False))
+            else:
+                self.out.append(self.link_text(piece))
 
     def link_text(self, text):
         words = list(WORD.finditer(text))
@@ -138,13 +171,18 @@ class _Linker(HTMLParser):
 
 
 def link_terms(html, index, exclude_pk=None):
-    """Return `html` with the first mention of each indexed term linked."""
+    """
+    Return `html` with the first mention of each indexed term linked, and
+    without the {nolink} marks (render_markdown(..., keep_no_link_marks=True)).
+    """
     if not html or not len(index):
-        return html
+        return strip_no_link_marks(html)
     linker = _Linker(index, exclude_pk)
     linker.feed(html)
     linker.close()
-    return "".join(linker.out)
+    # Marks can only be in text, which the linker drops; none is left over
+    # in an attribute either.
+    return strip_no_link_marks("".join(linker.out))
 
 
 RELINK_BATCH_SIZE = 500
@@ -170,23 +208,46 @@ def candidates_in(texts):
     return phrases, abbreviations
 
 
+TARGET_FIELDS = (
+    "pk",
+    "slug",
+    "name",
+    "abbreviation",
+    "short_definition",
+    "aliases",
+    "match_case",
+    "link_key",
+    "alias_keys",
+)
+HAS_ALIASES = ~Q(alias_keys="")
+
+
 def _targets(rows):
     return (
-        LinkTarget(pk, slug, name, abbreviation, definition, detail_url("term", slug))
-        for pk, slug, name, abbreviation, definition in rows
+        LinkTarget(
+            pk,
+            slug,
+            name,
+            abbreviation,
+            definition,
+            detail_url("term", slug),
+            tuple(cleaned_names(aliases)),
+            match_case,
+        )
+        for pk, slug, name, abbreviation, definition, aliases, match_case, *_keys in rows
     )
 
 
 def build_index(published, texts=None):
     """
-    The phrases of the `published` terms (a queryset): all of them, or (given
-    `texts`) just those that the texts could mention, looked up by their
-    stored link key.
+    The phrases of the `published` terms (a queryset) that may be linked to:
+    all of them, or (given `texts`) just those that the texts could mention,
+    looked up by their stored link key.
     """
-    fields = ("pk", "slug", "name", "abbreviation", "short_definition")
-    published = published.order_by()
+    published = published.filter(linkable=True).order_by()
     if texts is None:
-        return TermIndex(_targets(published.values_list(*fields).iterator(chunk_size=2000)))
+        rows = published.values_list(*TARGET_FIELDS).iterator(chunk_size=2000)
+        return TermIndex(_targets(rows))
     phrases, abbreviations = candidates_in(texts)
     found = {}
     for values, lookup in (
@@ -194,13 +255,24 @@ def build_index(published, texts=None):
         (sorted(abbreviations), "abbreviation__in"),
     ):
         for i in range(0, len(values), LOOKUP_BATCH_SIZE):
-            rows = published.filter(**{lookup: values[i : i + LOOKUP_BATCH_SIZE]}).values_list(
-                *fields
-            )
-            found.update((row[0], row) for row in rows)
+            condition = Q(**{lookup: values[i : i + LOOKUP_BATCH_SIZE]})
+            if i == 0 and lookup == "link_key__in":
+                # Aliases are several to a row, out of reach of an IN lookup:
+                # the terms that have any come in the same query (a partial
+                # index finds them) and stay if the texts could name one.
+                condition |= HAS_ALIASES
+            rows = published.filter(condition).values_list(*TARGET_FIELDS)
+            found.update((row[0], row) for row in rows if _could_be_named(row, phrases, lookup))
     # link_key is phrase_key(name), stored: a name is found exactly when the
-    # texts contain it (or its plural) as a run of words.
+    # texts contain it (or its plural) as a run of words; alias_keys likewise.
     return TermIndex(_targets(found.values()))
+
+
+def _could_be_named(row, phrases, lookup):
+    *_, link_key, alias_keys = row
+    if lookup != "link_key__in" or link_key in phrases:
+        return True
+    return any(key in phrases for key in unpacked_keys(alias_keys))
 
 
 def mentions_of(terms):
@@ -208,8 +280,9 @@ def mentions_of(terms):
     condition = Q(pk__in=[])
     for term in terms:
         condition |= Q(body_html__contains=f'data-term="{term.pk}"')
-        if term.name:
-            condition |= Q(body__icontains=term.name)
+        for name in (term.name, *cleaned_names(term.aliases)):
+            if name:
+                condition |= Q(body__icontains=name)
         if term.abbreviation:
             condition |= Q(body__contains=term.abbreviation)
     return condition

@@ -19,8 +19,16 @@ from consultancy.models import (
 )
 from consultancy.prepared import PreparedRead, now_param
 from consultancy.relations import OrderedLink, OrderedManyToManyField
-from glossary.autolink import build_index, link_terms
-from glossary.phrases import phrase_key
+from glossary.autolink import HAS_ALIASES, build_index, link_terms
+from glossary.phrases import (
+    MAX_WORDS_IN_A_NAME,
+    WORD,
+    cleaned_names,
+    packed_key,
+    packed_keys,
+    phrase_key,
+    unpacked_keys,
+)
 
 SHORT_DEFINITION_MAX_LENGTH = 300
 # The A–Z index's letters; "#" files names that begin with a digit or symbol.
@@ -59,18 +67,18 @@ class TermQuerySet(PublishableQuerySet):
         """Recompute the stored search vectors in one UPDATE (PostgreSQL only)."""
         if connections[self.db].vendor != "postgresql":
             return 0
-        columns = ("name", "abbreviation", "short_definition", "body")
+        columns = ("name", "abbreviation", "aliases", "short_definition", "body")
         return self.update(search_vector=weighted_search_vector(*columns))
 
 
-def weighted_search_vector(name, abbreviation, short_definition, body):
+def weighted_search_vector(name, abbreviation, aliases, short_definition, body):
     """
-    The weighted full-text vector (name and abbreviation A, short definition
-    B, body C) as an SQL expression of four values or columns. PostgreSQL
-    only: SQLite searches with a plain match and stores no vector.
+    The weighted full-text vector (name, abbreviation and aliases A, short
+    definition B, body C) as an SQL expression of five values or columns.
+    PostgreSQL only: SQLite searches with a plain match and stores no vector.
     """
     return (
-        SearchVector(name, abbreviation, weight="A", config=SEARCH_CONFIG)
+        SearchVector(name, abbreviation, aliases, weight="A", config=SEARCH_CONFIG)
         + SearchVector(short_definition, weight="B", config=SEARCH_CONFIG)
         + SearchVector(body, weight="C", config=SEARCH_CONFIG)
     )
@@ -86,6 +94,15 @@ class Term(PublishableContent):
         max_length=20,
         blank=True,
         help_text='Optional short form, e.g. "LLM". Shown beside the name.',
+    )
+    aliases = models.TextField(
+        "also known as",
+        blank=True,
+        help_text=(
+            "Other names readers use for this term, one per line: other spellings, "
+            "plurals the usual rules miss, “CTA” for “Call To Action”. Auto-linked and "
+            "found by search like the name, and shown on the page as “Also known as”."
+        ),
     )
     short_definition = models.CharField(
         "short definition",
@@ -132,6 +149,22 @@ class Term(PublishableContent):
             "text to its page. Untick if the links get in the way."
         ),
     )
+    linkable = models.BooleanField(
+        "link to this term",
+        default=True,
+        help_text=(
+            "Link mentions of this term on other pages to it. Untick for a word too "
+            "common to link: it is then never auto-linked anywhere."
+        ),
+    )
+    match_case = models.BooleanField(
+        "match case",
+        default=False,
+        help_text=(
+            "Link only mentions written exactly as the name and aliases are, capitals "
+            "included: for abbreviations such as “DES” that must not match “des”."
+        ),
+    )
     letter = models.CharField(
         max_length=1,
         editable=False,
@@ -145,6 +178,15 @@ class Term(PublishableContent):
         db_index=True,
         default="",
         help_text="The name as auto-linking compares it: words, lower-cased, single-spaced.",
+    )
+    alias_keys = models.TextField(
+        editable=False,
+        blank=True,
+        default="",
+        help_text=(
+            "The aliases as auto-linking and validation compare them (like the link "
+            'key), each between bars: "|cta|call to action|".'
+        ),
     )
     search_vector = SearchVectorField(null=True, editable=False)
     owner = models.ForeignKey(
@@ -203,6 +245,13 @@ class Term(PublishableContent):
                 condition=Q(status=Status.PUBLISHED),
                 name="glossary_term_published_letter",
             ),
+            # The few terms with aliases, which each link index reads besides
+            # the names its text could mention (glossary.autolink.build_index).
+            models.Index(
+                fields=["id"],
+                condition=HAS_ALIASES,
+                name="glossary_term_has_aliases",
+            ),
         ]
 
     @classmethod
@@ -223,12 +272,13 @@ class Term(PublishableContent):
         """
         self.letter = index_letter(self.name)
         self.link_key = phrase_key(self.name)
+        self.alias_keys = packed_keys(phrase_key(alias) for alias in self.alias_list)
         # Computed by the database in the same INSERT or UPDATE that writes the
         # text (from the new values, not the row's old columns).
         on_postgresql = connections[router.db_for_write(Term, instance=self)].vendor == "postgresql"
         if search_vector and on_postgresql:
             self.search_vector = weighted_search_vector(
-                *(Value(value) for value in (self.name, self.abbreviation)),
+                *(Value(value) for value in (self.name, self.abbreviation, self.aliases)),
                 Value(self.short_definition),
                 Value(self.body),
             )
@@ -240,12 +290,109 @@ class Term(PublishableContent):
         published term linked; `link_index` (glossary.autolink.TermIndex) when
         the caller renders many bodies against the same terms.
         """
-        html = super().render_body()
         if not self.auto_link:
-            return html
+            return super().render_body()
+        html = super().render_body(keep_no_link_marks=True)
         if link_index is None:
             link_index = build_index(Term.objects.published(), [self.body])
         return link_terms(html, link_index, exclude_pk=self.pk)
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        instance = super().from_db(db, field_names, values, **kwargs)
+        # The names as stored, so that clean() asks the database about
+        # collisions only when an editor changed a name or an alias.
+        loaded = dict(zip(field_names, values, strict=False))
+        if "link_key" in loaded and "alias_keys" in loaded:
+            instance._stored_keys = (loaded["link_key"], unpacked_keys(loaded["alias_keys"]))
+        return instance
+
+    def clean(self):
+        super().clean()
+        self.aliases = "\n".join(self.alias_list)
+        self.validate_names()
+
+    def validate_names(self):
+        """
+        Refuse an alias that is the term's own name, too long to link, or
+        another term's name or alias, and a name that is another term's alias:
+        each phrase must lead to one term. Compared as auto-linking compares
+        (phrase_key), in one query, and only when a name or alias changed.
+        """
+        name_key = phrase_key(self.name)
+        aliases = {phrase_key(alias): alias for alias in self.alias_list}
+        errors = {}
+        for key, alias in aliases.items():
+            if key == name_key:
+                errors.setdefault("aliases", []).append(
+                    ValidationError(
+                        "“%(alias)s” is this term's own name: list only its other names.",
+                        code="alias_is_own_name",
+                        params={"alias": alias},
+                    )
+                )
+            elif len(WORD.findall(alias)) > MAX_WORDS_IN_A_NAME:
+                errors.setdefault("aliases", []).append(
+                    ValidationError(
+                        "“%(alias)s” has more than %(max)s words: auto-linking matches "
+                        "at most %(max)s.",
+                        code="alias_too_long",
+                        params={"alias": alias, "max": MAX_WORDS_IN_A_NAME},
+                    )
+                )
+        if getattr(self, "_stored_keys", None) != (name_key, list(aliases)):
+            for field, error in self._name_collisions(name_key, aliases):
+                errors.setdefault(field, []).append(error)
+        if errors:
+            raise ValidationError(errors)
+
+    def _name_collisions(self, name_key, aliases):
+        """(field, ValidationError) for each phrase another term already has."""
+        alias_taken = Q(pk__in=[])
+        for key in [name_key, *aliases] if name_key else aliases:
+            alias_taken |= Q(alias_keys__contains=packed_key(key))
+        # Each side an index can answer (the link key's, the partial index of
+        # terms with aliases): the contains tests read only the aliased rows.
+        taken = Q(link_key__in=list(aliases)) | (HAS_ALIASES & alias_taken)
+        others = Term.objects.exclude(pk=self.pk) if self.pk else Term.objects.all()
+        for other in others.filter(taken).only("pk", "name", "link_key", "alias_keys"):
+            other_aliases = unpacked_keys(other.alias_keys)
+            if name_key in other_aliases:
+                yield (
+                    "name",
+                    ValidationError(
+                        "“%(alias)s” is already an alias of the term “%(other)s”.",
+                        code="name_is_alias",
+                        params={"alias": self.name, "other": other.name},
+                    ),
+                )
+            for key, alias in aliases.items():
+                if key == other.link_key:
+                    message = "“%(alias)s” is already the name of the term “%(other)s”."
+                elif key in other_aliases:
+                    message = "“%(alias)s” is already an alias of the term “%(other)s”."
+                else:
+                    continue
+                yield (
+                    "aliases",
+                    ValidationError(
+                        message, code="alias_taken", params={"alias": alias, "other": other.name}
+                    ),
+                )
+
+    def claimed_phrases(self):
+        """
+        {key: (phrase, is the name)} for every phrase that must lead to this
+        term alone; the importer compares them across a file's rows.
+        """
+        claimed = {phrase_key(alias): (alias, False) for alias in self.alias_list}
+        claimed[phrase_key(self.name)] = (self.name, True)
+        return claimed
+
+    @property
+    def alias_list(self):
+        """The aliases, one name each: single-spaced, blank lines and repeats dropped."""
+        return cleaned_names(self.aliases)
 
     @property
     def display_name(self):

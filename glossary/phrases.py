@@ -34,3 +34,39 @@ def singular_forms(phrase):
         yield phrase[:-2]
     if phrase.endswith("s"):
         yield phrase[:-1]
+
+
+def cleaned_names(text):
+    """
+    The names of a one-per-line list (a term's aliases): each single-spaced,
+    blank lines dropped, and each phrase once (the first spelling kept).
+    """
+    names, keys = [], set()
+    for line in (text or "").splitlines():
+        name = " ".join(line.split())
+        key = phrase_key(name)
+        if key and key not in keys:
+            keys.add(key)
+            names.append(name)
+    return names
+
+
+# How a term's alias keys are stored in one column: each between two bars
+# ("|cta|call to action|"), so that one key is found with a plain contains
+# lookup ("|cta|") on any database. A phrase key never holds a bar.
+KEY_SEPARATOR = "|"
+
+
+def packed_keys(keys):
+    """Keys as the column stores them; "" for none."""
+    keys = list(keys)
+    return f"{KEY_SEPARATOR}{KEY_SEPARATOR.join(keys)}{KEY_SEPARATOR}" if keys else ""
+
+
+def unpacked_keys(packed):
+    return [key for key in (packed or "").split(KEY_SEPARATOR) if key]
+
+
+def packed_key(key):
+    """What a packed column contains when it holds `key`."""
+    return f"{KEY_SEPARATOR}{key}{KEY_SEPARATOR}"

@@ -1,9 +1,10 @@
 """
-Glossary search, best matches first: an exact name or abbreviation always
-leads. PostgreSQL ranks a weighted full-text vector (name and abbreviation,
-then short definition, then body) and, when no text has the words, falls back
-to names that look alike (trigram similarity) for typos; SQLite, the
-zero-setup default, ranks a plain word match.
+Glossary search, best matches first: an exact name, alias or abbreviation
+always leads. PostgreSQL ranks a weighted full-text vector (name,
+abbreviation and aliases, then short definition, then body) and, when no text
+has the words, falls back to names and aliases that look alike (trigram
+similarity) for typos; SQLite, the zero-setup default, ranks a plain word
+match.
 """
 
 import re
@@ -12,8 +13,10 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordS
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import Case, Count, F, IntegerField, Q, Value, When, Window
+from django.db.models.functions import Greatest
 
 from glossary.models import SEARCH_CONFIG, Term
+from glossary.phrases import packed_key, phrase_key
 
 MAX_QUERY_LENGTH = 100
 MAX_WORDS = 8
@@ -33,7 +36,12 @@ def search_terms(raw_query):
         return terms.none()
     phrase = " ".join(words)
     exact = Case(
-        When(Q(name__iexact=phrase) | Q(abbreviation__iexact=phrase), then=Value(1)),
+        When(
+            Q(name__iexact=phrase)
+            | Q(abbreviation__iexact=phrase)
+            | Q(alias_keys__contains=packed_key(phrase_key(phrase))),
+            then=Value(1),
+        ),
         default=Value(0),
         output_field=IntegerField(),
     )
@@ -44,12 +52,14 @@ def search_terms(raw_query):
 
 def postgres_match(phrase):
     """
-    Full-text match or a name that looks alike ("tranformer"). Both sides can
-    use a GIN index (the vector's and the trigram index on name), so
-    PostgreSQL combines two index scans instead of reading every term.
+    Full-text match or a name or alias that looks alike ("tranformer"). Each
+    side can use a GIN index (the vector's, and the trigram indexes on name
+    and aliases), so PostgreSQL combines index scans instead of reading every
+    term.
     """
     query = SearchQuery(phrase, search_type="websearch", config=SEARCH_CONFIG)
-    return query, Q(search_vector=query) | Q(name__trigram_word_similar=phrase)
+    looks_alike = Q(name__trigram_word_similar=phrase) | Q(aliases__trigram_word_similar=phrase)
+    return query, Q(search_vector=query) | looks_alike
 
 
 def _postgres_search(terms, phrase, exact):
@@ -65,9 +75,10 @@ def _postgres_search(terms, phrase, exact):
             "-exact", "-rank", "name"
         )
     # Nothing has these words: most likely a typo. Closest names first.
-    return found.annotate(similarity=TrigramWordSimilarity(phrase, "name")).order_by(
-        "-exact", "-similarity", "name"
+    similarity = Greatest(
+        TrigramWordSimilarity(phrase, "name"), TrigramWordSimilarity(phrase, "aliases")
     )
+    return found.annotate(similarity=similarity).order_by("-exact", "-similarity", "name")
 
 
 def _plain_search(terms, words, phrase, exact):
@@ -75,12 +86,13 @@ def _plain_search(terms, words, phrase, exact):
         terms = terms.filter(
             Q(name__icontains=word)
             | Q(abbreviation__icontains=word)
+            | Q(aliases__icontains=word)
             | Q(short_definition__icontains=word)
             | Q(body__icontains=word)
         )
     rank = Case(
         When(name__istartswith=phrase, then=Value(3)),
-        When(name__icontains=phrase, then=Value(2)),
+        When(Q(name__icontains=phrase) | Q(aliases__icontains=phrase), then=Value(2)),
         When(short_definition__icontains=phrase, then=Value(1)),
         default=Value(0),
         output_field=IntegerField(),

@@ -58,6 +58,6 @@ def terms_changed(sender, pks, **kwargs):
         # One condition per changed name would make a query too large to run.
         relink(Term.objects.all())
         return
-    changed = list(Term.objects.filter(pk__in=pks).only("pk", "name", "abbreviation"))
+    changed = list(Term.objects.filter(pk__in=pks).only("pk", "name", "abbreviation", "aliases"))
     if changed:
         relink(Term.objects.filter(mentions_of(changed)))

@@ -32,6 +32,9 @@ def defined_term(request, term):
             "name": GLOSSARY_NAME,
         },
     }
-    if term.abbreviation:
-        data["alternateName"] = term.abbreviation
+    # Every other name the term goes by, the abbreviation first: a list
+    # always, so that readers of the data meet one shape.
+    other_names = [name for name in (term.abbreviation, *term.alias_list) if name]
+    if other_names:
+        data["alternateName"] = other_names
     return data

@@ -253,6 +253,7 @@ def site(live_server):
         name=TERM_NAME,
         slug=TERM_SLUG,
         abbreviation="LLM",
+        aliases="Large-Scale Language Model\nLarge Text Model",
         short_definition=(
             "A neural network trained on vast amounts of text to predict the next token, "
             "able to understand and generate language."

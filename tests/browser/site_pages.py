@@ -5,9 +5,9 @@ small site they are visited on (built by the `site` fixture in conftest.py).
 
 import re
 
-# The term page under test: it has an abbreviation, a Markdown body that names
-# other published terms (so it carries auto-links), three related terms, three
-# services, three technologies and two tags.
+# The term page under test: it has an abbreviation, aliases ("Also known as"),
+# a Markdown body that names other published terms (so it carries auto-links),
+# three related terms, three services, three technologies and two tags.
 TERM_NAME = "Large Language Model"
 TERM_SLUG = "large-language-model"
 # The term the body auto-links to, and the words that carry the link.

@@ -14,9 +14,10 @@ pytestmark = pytest.mark.django_db
 
 IMPORT_URL = "admin:glossary_term_import"
 # Session and user; a preview adds the bulk lookups (tags, the stored items
-# by slug, the names taken exactly and case aside), whatever the rows.
+# by slug, the names taken exactly and case aside), whatever the rows, and
+# one per new term: whether its name is another term's alias (Term.clean).
 GET_QUERIES = 4
-PREVIEW_QUERIES = 8
+PREVIEW_QUERIES = 9
 
 
 def upload(client, text, name="terms.csv"):

@@ -23,9 +23,17 @@ def content():
     python = make_technology(slug="python", name="Python")
     audits = make_service(slug="audits", title="Audits")
     audits.technologies.add(python)
-    attention = make_term(slug="attention", name="Attention", tags=["nlp", "deep learning"])
+    attention = make_term(
+        slug="attention", name="Attention", tags=["nlp", "deep learning"], linkable=False
+    )
+    # Aliases are lines of one cell: the CSV must quote them and read them back.
     transformer = make_term(
-        slug="transformer", name="Transformer", body="Uses **Attention**.", seo_title="T"
+        slug="transformer",
+        name="Transformer",
+        aliases="Transformer Network\nTransformer Model",
+        match_case=True,
+        body="Uses **Attention**.",
+        seo_title="T",
     )
     transformer.related_terms.add(attention)
     transformer.services.add(audits)

@@ -194,7 +194,8 @@ def rows_about(count):
 # Whatever the number of rows (up to imports.LOOKUP_BATCH): the related
 # terms, services and tags by slug (3); the stored items matched by slug, with
 # their relations and tags (5); the names already taken, exactly and case
-# aside (2).
+# aside (2). And one for each new term, or term whose name or aliases change:
+# whether they are another term's alias (Term.validate_names).
 DRY_RUN_QUERIES = 10
 
 
@@ -207,7 +208,8 @@ def test_a_dry_run_runs_the_same_queries_for_one_row_as_for_thirty(
     loaded once for the file, not by full_clean() asking for each row.
     """
     text = rows_about(count)
-    with django_assert_num_queries(DRY_RUN_QUERIES):
+    new_terms = count // 2  # rows_about() stores every other one
+    with django_assert_num_queries(DRY_RUN_QUERIES + new_terms):
         status, output = run_import(tmp_path, text, "--dry-run")
     assert status == 0, output
     assert f"{count} rows" in output
@@ -269,3 +271,31 @@ def test_a_real_import_costs_a_fixed_number_of_queries_per_row_written(
     with django_assert_num_queries(IMPORT_QUERIES[count]):
         imports.apply(plan)
     assert Term.objects.filter(slug__startswith="t-").count() == count
+
+
+def test_an_alias_another_term_has_is_a_row_error_naming_that_term(tmp_path):
+    make_term(slug="cta", name="Call To Action", aliases="CTA")
+    status, output = run_import(
+        tmp_path,
+        "type,slug,name,short_definition,aliases\nterm,button,Button,A control.,cta\n",
+    )
+    assert status == 1
+    assert (
+        "row 1 term button: error: aliases: “cta” is already an alias of the term "
+        "“Call To Action”." in output
+    )
+    assert not Term.objects.filter(slug="button").exists()
+
+
+def test_two_rows_claiming_one_alias_are_an_error(tmp_path):
+    status, output = run_import(
+        tmp_path,
+        "type,slug,name,short_definition,aliases\n"
+        "term,cta,Call To Action,A prompt.,CTA\n"
+        'term,button,Button,A control.,"Push Button\ncta"\n'
+        "term,push,Push Button,A push.,\n",
+    )
+    assert status == 1
+    assert "row 2 term button: error: “cta” is also a name or alias in row 1." in output
+    assert "row 3 term push: error: “Push Button” is also a name or alias in row 2." in output
+    assert not Term.objects.exists()

@@ -32,7 +32,10 @@ def change_form_data(term, **overrides):
         "slug": term.slug,
         "short_definition": term.short_definition,
         "body": term.body,
+        "aliases": term.aliases,
         "auto_link": "on" if term.auto_link else "",
+        "linkable": "on" if term.linkable else "",
+        "match_case": "on" if term.match_case else "",
         "tags": "",
         "cta_heading": "",
         "cta_text": "",
@@ -82,7 +85,9 @@ def test_one_admin_save_renders_the_markdown_once_and_writes_the_row_once(
     renders = []
     render = consultancy.models.render_markdown
     monkeypatch.setattr(
-        consultancy.models, "render_markdown", lambda text: renders.append(text) or render(text)
+        consultancy.models,
+        "render_markdown",
+        lambda text, **options: renders.append(text) or render(text, **options),
     )
     editor_client.get(change_url(term))  # the editor opens the form first
     data = change_form_data(term, body="A Transformer uses attention heavily.")
@@ -139,3 +144,35 @@ def test_the_body_preview_shows_the_markdown_as_the_page_will(editor_client):
 def test_sales_cannot_use_the_body_preview(sales_client):
     url = reverse("admin:glossary_term_markdown_preview")
     assert sales_client.post(url, {"text": "Hello"}).status_code == 403
+
+
+def test_editors_set_aliases_and_how_the_term_is_linked_to(editor_client):
+    term = make_term(name="Data Encryption Standard")
+    form = editor_client.get(change_url(term)).content.decode()
+    for field in ("aliases", "linkable", "match_case"):
+        assert f'name="{field}"' in form
+    assert "link to this term" in form.lower()
+    response = editor_client.post(
+        change_url(term),
+        change_form_data(term, aliases="DES\nDEA", linkable=None, match_case="on"),
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    term.refresh_from_db()
+    assert (term.alias_list, term.linkable, term.match_case) == (["DES", "DEA"], False, True)
+
+
+def test_the_admin_refuses_an_alias_another_term_has_and_names_it(editor_client):
+    make_term(name="Call To Action", aliases="CTA")
+    term = make_term(name="Button")
+    response = editor_client.post(change_url(term), change_form_data(term, aliases="cta"))
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert form.errors["aliases"] == ["“cta” is already an alias of the term “Call To Action”."]
+    assert Term.objects.get(pk=term.pk).aliases == ""
+
+
+def test_the_term_list_finds_a_term_by_its_alias(editor_client):
+    make_term(name="Call To Action", aliases="Buy Button")
+    make_term(name="Other")
+    response = editor_client.get(reverse("admin:glossary_term_changelist"), {"q": "buy button"})
+    assert [term.name for term in response.context["cl"].result_list] == ["Call To Action"]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from consultancy.markdown import render_markdown
+from consultancy.markdown import NO_LINK_END, NO_LINK_START, render_markdown
 
 
 @pytest.mark.parametrize(
@@ -49,3 +49,23 @@ def test_one_body_leaves_nothing_behind_for_the_next():
     second = render_markdown("Another LLM writes.")
     assert '<abbr title="Large Language Model">LLM</abbr>' in first
     assert "<abbr" not in second
+
+
+@pytest.mark.parametrize(
+    ("markdown", "expected"),
+    [
+        ("Keep {nolink}this{/nolink} plain.", "<p>Keep this plain.</p>"),
+        ("{nolink}\n\nA paragraph.\n\n{/nolink}", "<p>A paragraph.</p>"),
+        ("Write `{nolink}` to start.", "<p>Write <code>{nolink}</code> to start.</p>"),
+        ("Write \\{nolink} to start.", "<p>Write {nolink} to start.</p>"),
+        ("Pasted \ue000marks\ue001.", "<p>Pasted marks.</p>"),
+    ],
+    ids=["inline", "own lines", "in code", "escaped", "pasted marks"],
+)
+def test_no_link_markers_never_reach_the_html(markdown, expected):
+    assert render_markdown(markdown).strip() == expected
+
+
+def test_no_link_passages_stay_marked_for_a_linker_that_asks():
+    html = render_markdown("A {nolink}b{/nolink} c.", keep_no_link_marks=True)
+    assert html == f"<p>A {NO_LINK_START}b{NO_LINK_END} c.</p>"

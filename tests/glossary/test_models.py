@@ -126,3 +126,79 @@ def test_body_is_rendered_to_sanitised_html_on_save():
     term = make_term(body="Some **bold** text <script>alert('x')</script>")
     assert "<strong>bold</strong>" in term.body_html
     assert "<script" not in term.body_html
+
+
+def test_aliases_are_one_per_line_cleaned_and_each_kept_once():
+    term = make_term(name="Call To Action", aliases="  CTA \n\nBuy   Button\ncta\n")
+    assert term.alias_list == ["CTA", "Buy Button"]
+    assert Term.objects.get(pk=term.pk).alias_keys == "|cta|buy button|"
+
+
+def test_clean_stores_the_aliases_cleaned():
+    term = Term(
+        name="Call To Action", slug="cta", short_definition="A prompt.", aliases="CTA\n\ncta"
+    )
+    term.full_clean()
+    assert term.aliases == "CTA"
+
+
+def alias_errors(term):
+    with pytest.raises(ValidationError) as raised:
+        term.full_clean()
+    return raised.value.message_dict
+
+
+@pytest.mark.parametrize(
+    ("aliases", "message"),
+    [
+        ("call  to ACTION", "“call to ACTION” is already the name of the term “Call To Action”."),
+        ("cta", "“cta” is already an alias of the term “Call To Action”."),
+    ],
+    ids=["another term's name", "another term's alias"],
+)
+def test_an_alias_may_not_be_another_terms_name_or_alias(aliases, message):
+    make_term(name="Call To Action", aliases="CTA")
+    term = Term(name="Button", slug="button", short_definition="A control.", aliases=aliases)
+    assert alias_errors(term)["aliases"] == [message]
+
+
+def test_an_alias_may_not_be_the_terms_own_name():
+    term = Term(name="Button", slug="button", short_definition="A control.", aliases="BUTTON")
+    assert alias_errors(term)["aliases"] == [
+        "“BUTTON” is this term's own name: list only its other names."
+    ]
+
+
+def test_a_name_may_not_be_another_terms_alias():
+    make_term(name="Call To Action", aliases="CTA")
+    term = Term(name="CTA", slug="cta", short_definition="A prompt.")
+    assert alias_errors(term)["name"] == ["“CTA” is already an alias of the term “Call To Action”."]
+
+
+def test_an_alias_longer_than_auto_linking_matches_is_refused():
+    term = Term(
+        name="Button",
+        slug="button",
+        short_definition="A control.",
+        aliases="one two three four five six seven eight nine",
+    )
+    assert "auto-linking matches at most 8" in alias_errors(term)["aliases"][0]
+
+
+def test_a_term_does_not_collide_with_its_own_stored_aliases():
+    make_term(name="Call To Action", aliases="CTA")
+    term = Term.objects.get(name="Call To Action")
+    term.aliases = "CTA\nBuy Button"
+    term.full_clean()  # raises if the term's stored "CTA" counted against it
+    assert term.alias_list == ["CTA", "Buy Button"]
+
+
+def test_names_are_checked_against_other_terms_only_when_they_change(django_assert_num_queries):
+    """One indexed query when a name or alias changed; none when neither did."""
+    make_term(name="Call To Action", aliases="CTA")
+    term = Term.objects.get(name="Call To Action")
+    with django_assert_num_queries(0):
+        term.validate_names()
+    term.aliases = "CTA\nBuy Button"
+    with django_assert_num_queries(1):
+        term.validate_names()

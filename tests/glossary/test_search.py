@@ -64,6 +64,7 @@ def test_search_query_plan_uses_the_indexes_on_postgresql():
     if on_postgres:
         assert "glossary_term_search_vector_gin" in plan
         assert "glossary_term_name_trgm" in plan
+        assert "glossary_term_aliases_trgm" in plan
     else:
         # SQLite's plain match reads the published rows: fine for small sites.
         assert "glossary_term" in plan
@@ -115,3 +116,25 @@ def test_search_vectors_stay_in_the_table_row():
             None, editor
         )
         assert sent == []
+
+
+def test_an_alias_finds_its_term_and_an_exact_alias_leads():
+    make_term(name="Buttons", body="A CTA is often a button.")
+    cta = make_term(name="Call To Action", aliases="CTA\nBuy Button")
+    # (PostgreSQL also lists "Buttons" after it: a name that looks alike.)
+    assert next(iter(search_terms("buy button"))).pk == cta.pk
+    make_term(name="CTA Placement")  # the word in a name: still after the exact alias
+    assert next(iter(search_terms("cta"))).pk == cta.pk
+
+
+def test_an_alias_ranks_with_the_name_above_the_body():
+    make_term(name="Prompting Guide", body="Retrieval augmented generation, in passing.")
+    make_term(name="RAG", aliases="Retrieval Augmented Generation")
+    found = [term.name for term in search_terms("augmented generation")]
+    assert found == ["RAG", "Prompting Guide"]
+
+
+def test_a_typo_in_an_alias_still_finds_the_term_on_postgresql():
+    make_term(name="RAG", aliases="Retrieval Augmented Generation")
+    found = [term.name for term in search_terms("generaton")]
+    assert found == (["RAG"] if on_postgres else [])

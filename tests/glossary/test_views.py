@@ -145,7 +145,7 @@ def test_term_page_structured_data(client, foundation_model):
     assert structured_types(response) == {"BreadcrumbList", "DefinedTerm"}
     term = next(item for item in structured_data(response) if item["@type"] == "DefinedTerm")
     assert term["name"] == "Foundation Model"
-    assert term["alternateName"] == "FM"
+    assert term["alternateName"] == ["FM"]
     assert term["inDefinedTermSet"]["@type"] == "DefinedTermSet"
     assert term["inDefinedTermSet"]["@id"].endswith("/glossary/")
     crumbs = next(item for item in structured_data(response) if item["@type"] == "BreadcrumbList")
@@ -177,8 +177,8 @@ def test_seo_fields_override_title_and_description(client):
 
 
 def related_web(count):
-    """A term with `count` related terms, services and technologies."""
-    term = make_term(body="Body mentions nothing.")
+    """A term with `count` related terms, services and technologies (and aliases)."""
+    term = make_term(body="Body mentions nothing.", aliases="Other Name\nThird Name")
     term.related_terms.add(*[make_term() for _ in range(count)])
     term.services.add(*[make_service() for _ in range(count)])
     term.technologies.add(*[make_technology() for _ in range(count)])
@@ -197,3 +197,25 @@ def test_term_page_costs_two_queries_whatever_its_relations(
     with django_assert_num_queries(2):
         response = client.get(term.get_absolute_url())
     assert text(response).count('class="card"') == 3 * relations
+    assert "Also known as" in text(response)
+
+
+def test_term_page_shows_its_aliases_as_also_known_as(client):
+    term = make_term(name="Call To Action", aliases="CTA\nBuy Button")
+    content = text(client.get(term.get_absolute_url()))
+    assert (
+        '<p class="entry__aliases">Also known as: <span class="entry__alias">CTA</span>, '
+        '<span class="entry__alias">Buy Button</span></p>'
+    ) in content
+    assert "Also known as" not in text(client.get(make_term().get_absolute_url()))
+
+
+def defined_term_of(client, term):
+    response = client.get(term.get_absolute_url())
+    return next(item for item in structured_data(response) if item["@type"] == "DefinedTerm")
+
+
+def test_term_structured_data_lists_every_other_name(client):
+    term = make_term(name="Call To Action", abbreviation="CTA", aliases="Buy Button\nCall-out")
+    assert defined_term_of(client, term)["alternateName"] == ["CTA", "Buy Button", "Call-out"]
+    assert "alternateName" not in defined_term_of(client, make_term())
