@@ -19,9 +19,9 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from taggit.managers import TaggableManager
 
-from consultancy import content_types
+from consultancy import body_links, content_types
 from consultancy.links import detail_url, url_for
-from consultancy.markdown import render_markdown
+from consultancy.markdown import render_markdown, strip_no_link_marks
 from consultancy.signals import content_changed
 
 META_DESCRIPTION_LENGTH = 160
@@ -226,12 +226,15 @@ class PublishableContent(models.Model):
         if render_body:
             self.body_html = self.render_body()
 
-    def render_body(self, *, keep_no_link_marks=False):
+    def render_body(self, link_index=None):
         """
-        The In Depth text as sanitised HTML. Subclasses that add links ask for
-        the {nolink} passages marked (consultancy.markdown), and drop the marks.
+        The In Depth text as sanitised HTML, with the links apps add
+        (consultancy.body_links: the glossary's terms); `link_index` when the
+        caller renders many bodies against the same terms. The linkers see the
+        {nolink} passages marked (consultancy.markdown); the page never does.
         """
-        return render_markdown(self.body, keep_no_link_marks=keep_no_link_marks)
+        html = render_markdown(self.body, keep_no_link_marks=True)
+        return strip_no_link_marks(body_links.apply(self, html, link_index=link_index))
 
     def stamp_publication_date(self):
         """A first publication is dated now (unless an editor scheduled it)."""

@@ -6,9 +6,10 @@ class GlossaryConfig(AppConfig):
     verbose_name = "Glossary"
 
     def ready(self):
-        from consultancy import content_types
+        from consultancy import body_links, content_types
         from glossary import signals  # noqa: F401 (connects the receivers)
         from glossary.content_health import register_sections
+        from glossary.linking import link_body
         from glossary.models import Term
         from glossary.sitemaps import TermSitemap
         from glossary.structured_data import defined_term
@@ -28,3 +29,4 @@ class GlossaryConfig(AppConfig):
             )
         )
         register_sections()
+        body_links.register(link_body)

@@ -288,19 +288,24 @@ def mentions_of(terms):
     return condition
 
 
-def relink(terms):
+def relink(terms, published_terms=None):
     """
-    Re-render the bodies of `terms` (a queryset) with links to the current
-    terms, each with the model's own render_body(), as a save renders it.
+    Re-render the bodies of `terms` (a queryset of terms, or of any other
+    kind's items) with links to the current terms (`published_terms`, the
+    published terms: by default those of the same model), each with the
+    model's own render_body(), as a save renders it.
     """
     manager = terms.model.objects
-    terms = terms.only("pk", "body", "auto_link")
+    if published_terms is None:
+        published_terms = manager.published()
+    has_switch = any(field.name == "auto_link" for field in terms.model._meta.fields)
+    terms = terms.only("pk", "body", *(["auto_link"] if has_switch else []))
     few = list(terms[: FEW_BODIES + 1])
     if len(few) <= FEW_BODIES:
-        texts = [term.body for term in few if term.auto_link]
-        index, bodies = build_index(manager.published(), texts), few
+        texts = [term.body for term in few if getattr(term, "auto_link", True)]
+        index, bodies = build_index(published_terms, texts), few
     else:
-        index, bodies = build_index(manager.published()), terms.iterator(RELINK_BATCH_SIZE)
+        index, bodies = build_index(published_terms), terms.iterator(RELINK_BATCH_SIZE)
     rendered, batch = {}, []
     for term in bodies:
         term.body_html = rendered[term.pk] = term.render_body(link_index=index)

@@ -19,7 +19,7 @@ from consultancy.models import (
 )
 from consultancy.prepared import PreparedRead, now_param
 from consultancy.relations import OrderedLink, OrderedManyToManyField
-from glossary.autolink import HAS_ALIASES, build_index, link_terms
+from glossary.autolink import HAS_ALIASES
 from glossary.phrases import (
     MAX_WORDS_IN_A_NAME,
     WORD,
@@ -283,19 +283,6 @@ class Term(PublishableContent):
                 Value(self.body),
             )
         super().derive_fields(render_body=render_body)
-
-    def render_body(self, link_index=None):
-        """
-        The In Depth text as HTML with the first mention of each other
-        published term linked; `link_index` (glossary.autolink.TermIndex) when
-        the caller renders many bodies against the same terms.
-        """
-        if not self.auto_link:
-            return super().render_body()
-        html = super().render_body(keep_no_link_marks=True)
-        if link_index is None:
-            link_index = build_index(Term.objects.published(), [self.body])
-        return link_terms(html, link_index, exclude_pk=self.pk)
 
     @classmethod
     def from_db(cls, db, field_names, values, **kwargs):

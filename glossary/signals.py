@@ -1,8 +1,9 @@
 """
-Links between terms kept right whichever way content changes (admin, shell,
-commands). A term's own body is linked when it is saved (Term.render_body);
-these receivers relink the *other* terms whose bodies a change affects: those
-that mention the term, or already link to it.
+Links to terms kept right whichever way content changes (admin, shell,
+commands). An item's own body is linked when it is saved (render_body);
+these receivers relink the *other* bodies a change of a term affects, of
+every kind: those that mention the term, or already link to it
+(glossary.tasks.relink_mentions, through the queue when they are many).
 """
 
 from contextlib import contextmanager
@@ -12,8 +13,8 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from consultancy.signals import content_changed, saving_in_batch
-from glossary.autolink import mentions_of, relink
 from glossary.models import Term
+from glossary.tasks import relink_mentions
 
 # More changed terms than this, and every term is relinked.
 MANY_CHANGED = 200
@@ -29,13 +30,13 @@ def term_saved(sender, instance, raw=False, **kwargs):
         return
     if saving_in_batch():  # an import: relinked once at the end (terms_changed)
         return
-    relink(Term.objects.filter(mentions_of([instance])).exclude(pk=instance.pk))
+    relink_mentions([instance], exclude=instance)
 
 
 @receiver(post_delete, sender=Term, dispatch_uid="glossary_term_deleted")
 def term_deleted(sender, instance, **kwargs):
     if not _deletions_not_relinked.get():
-        relink(Term.objects.filter(mentions_of([instance])))
+        relink_mentions([instance])
 
 
 @contextmanager
@@ -56,8 +57,7 @@ def deletions_not_relinked():
 def terms_changed(sender, pks, **kwargs):
     if len(pks) > MANY_CHANGED:
         # One condition per changed name would make a query too large to run.
-        relink(Term.objects.all())
+        relink_mentions(None)
         return
     changed = list(Term.objects.filter(pk__in=pks).only("pk", "name", "abbreviation", "aliases"))
-    if changed:
-        relink(Term.objects.filter(mentions_of(changed)))
+    relink_mentions(changed)
