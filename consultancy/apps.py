@@ -6,7 +6,13 @@ class ConsultancyConfig(AppConfig):
     verbose_name = "Site"
 
     def ready(self):
-        from consultancy import cache, checks, redirects  # noqa: F401 (checks register themselves)
+        from consultancy import (  # noqa: F401 (checks register themselves)
+            cache,
+            checks,
+            page_links,
+            redirects,
+        )
 
         cache.connect()
+        page_links.connect()
         redirects.connect()

@@ -35,6 +35,10 @@ class ContentKind:
     short_form_field: str = ""
     # The relations its page lists, in this order (consultancy.queries).
     lists: tuple[str, ...] = ()
+    # Lists its app computes, as (name, items_for): items_for(pk, now) returns
+    # querysets of published items, pk and now being placeholders of a read
+    # compiled once (consultancy.prepared). The terms' "Mentioned in".
+    computed_lists: tuple[tuple[str, Any], ...] = ()
     # Its sitemap (a consultancy.sitemaps.PublishedSitemap), if it has one.
     sitemap: Any = None
     # Its JSON-LD: a function (request, item) -> dict, or None.

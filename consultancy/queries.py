@@ -66,8 +66,9 @@ def public_item(model, slug):
 NOTHING = Value("", output_field=TextField())
 
 
-def _rows(queryset, kind, title, summary, order, short_form=""):
+def _rows(list_name, queryset, kind, title, summary, order, short_form=""):
     return queryset.order_by().values_list(
+        Value(list_name, output_field=TextField()),
         Value(kind, output_field=TextField()),
         "slug",
         F(title),
@@ -127,7 +128,7 @@ def _relations_read(model):
     def build():
         item = Param("pk", model._meta.pk)
         parts = []
-        for one in _lists(model).values():
+        for name, one in _lists(model).items():
             # One join to the link rows, which both filters and orders.
             queryset = one.related.objects.published(now=now_param()).filter(
                 **{f"{one.links}__{one.item_key}": item}
@@ -135,6 +136,7 @@ def _relations_read(model):
             kind = content_types.for_model(one.related)
             parts.append(
                 _rows(
+                    name,
                     queryset,
                     kind.name,
                     kind.title_field,
@@ -146,7 +148,23 @@ def _relations_read(model):
         # A stand-in with a Param for its pk, so that the tag manager builds
         # the same filter as for a real object.
         stand_in = model(pk=item)
-        parts.append(_rows(stand_in.tags.all(), "tag", "name", NOTHING, Value(0)))
+        parts.append(_rows("tags", stand_in.tags.all(), "tag", "name", NOTHING, Value(0)))
+        # Lists the kind's app computes (the terms' "Mentioned in"): querysets
+        # of published items of any kind, listed by title.
+        for name, items_for in content_types.for_model(model).computed_lists:
+            for queryset in items_for(item, now_param()):
+                kind = content_types.for_model(queryset.model)
+                parts.append(
+                    _rows(
+                        name,
+                        queryset,
+                        kind.name,
+                        kind.title_field,
+                        kind.summary_field,
+                        Value(0),
+                        kind.short_form_field,
+                    )
+                )
         return parts[0].union(*parts[1:], all=True).order_by()
 
     return PreparedRead(build)
@@ -154,20 +172,21 @@ def _relations_read(model):
 
 def page_relations(obj):
     """
-    The published items `obj` lists and its tags, read in one query, as
-    {"related_terms": [Card, …], "services": […], …, "tags": […]}.
+    The published items `obj` lists, its tags and the lists its kind
+    computes, read in one query, as {"related_terms": [Card, …],
+    "services": […], …, "tags": […], "mentioned_in": […]}.
     """
     model = type(obj)
-    list_for = {one.related._meta.model_name: name for name, one in _lists(model).items()}
-    relations = {name: [] for name in content_types.for_model(model).lists} | {"tags": []}
+    registered = content_types.for_model(model)
+    names = [*registered.lists, "tags", *(name for name, _ in registered.computed_lists)]
+    relations = {name: [] for name in names}
     rows = _relations_read(model).rows(
         using=obj._state.db or DEFAULT_DB_ALIAS, pk=obj.pk, now=timezone.now()
     )
-    for kind, slug, title, summary, _order, short_form in sorted(
-        rows, key=lambda row: (row[4], row[2].casefold())
+    for name, kind, slug, title, summary, _order, short_form in sorted(
+        rows, key=lambda row: (row[5], row[3].casefold())
     ):
-        card = Card(kind, slug, title, summary, short_form)
-        relations[list_for.get(kind, "tags")].append(card)
+        relations[name].append(Card(kind, slug, title, summary, short_form))
     return relations
 
 

@@ -10,6 +10,7 @@ class GlossaryConfig(AppConfig):
         from glossary import signals  # noqa: F401 (connects the receivers)
         from glossary.content_health import register_sections
         from glossary.linking import link_body
+        from glossary.mentions import mentioned_in
         from glossary.models import Term
         from glossary.sitemaps import TermSitemap
         from glossary.structured_data import defined_term
@@ -24,6 +25,7 @@ class GlossaryConfig(AppConfig):
                 summary_field="short_definition",
                 short_form_field="abbreviation",
                 lists=("related_terms", "services", "technologies"),
+                computed_lists=(("mentioned_in", mentioned_in),),
                 sitemap=TermSitemap,
                 describe=defined_term,
             )

@@ -23,6 +23,7 @@ from html.parser import HTMLParser
 
 from django.db.models import Q
 
+from consultancy import page_links
 from consultancy.links import detail_url
 from consultancy.markdown import NO_LINK_END, NO_LINK_MARKS, NO_LINK_START, strip_no_link_marks
 from glossary.phrases import (
@@ -311,8 +312,14 @@ def relink(terms, published_terms=None):
         term.body_html = rendered[term.pk] = term.render_body(link_index=index)
         batch.append(term)
         if len(batch) >= RELINK_BATCH_SIZE:
-            manager.bulk_update(batch, ["body_html"])
+            _store(manager, batch)
             batch = []
     if batch:
-        manager.bulk_update(batch, ["body_html"])
+        _store(manager, batch)
     return rendered
+
+
+def _store(manager, batch):
+    """The bodies, and their links in the site's link index (consultancy.page_links)."""
+    manager.bulk_update(batch, ["body_html"])
+    page_links.record(manager.model, {item.pk: item.body_html for item in batch})

@@ -1,11 +1,20 @@
 """The glossary's sections of the content health page (consultancy.content_health)."""
 
+from urllib.parse import urlencode
+
 from django.db.models import Exists, F, OuterRef, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from consultancy.content_health import Section, item_rows, register
-from glossary.models import Term, TermService, TermTechnology
+from consultancy import content_types
+from consultancy.content_health import Row, Section, counted, item_rows, per_kind, register
+from consultancy.models import BodyLink
+from glossary.models import RelatedTerm, SearchLogEntry, Term, TermService, TermTechnology
+
+# Draft terms looked for in published text: the most recently changed.
+DRAFT_TERMS_LOOKED_FOR = 50
+SEARCH_DAYS = 30
 
 
 def _leading_nowhere(limit):
@@ -14,6 +23,88 @@ def _leading_nowhere(limit):
     technologies = TermTechnology.objects.filter(term=OuterRef("pk"))
     queryset = Term.objects.filter(~Exists(services), ~Exists(technologies)).order_by("name")
     return item_rows(queryset, lambda term: term.publication_state, limit)
+
+
+def _orphans(limit):
+    """
+    Published terms no other page leads to: no other body links to them, no
+    other term lists them as related, no service or technology page lists them.
+    """
+    term_type = {"source_type__app_label": "glossary", "source_type__model": "term"}
+    linked = BodyLink.objects.filter(target_kind="term", target_slug=OuterRef("slug")).exclude(
+        **term_type, source_id=OuterRef("pk")
+    )
+    related = RelatedTerm.objects.filter(to_term=OuterRef("pk"))
+    listed = [model.objects.filter(term=OuterRef("pk")) for model in (TermService, TermTechnology)]
+    queryset = (
+        Term.objects.published()
+        .filter(~Exists(linked), ~Exists(related), *(~Exists(one) for one in listed))
+        .order_by("name")
+    )
+    return item_rows(queryset, lambda term: "no link or listing leads here", limit)
+
+
+def _draft_terms():
+    drafts = Term.objects.drafts().order_by("-updated_at")
+    return list(drafts.only("pk", "name", "aliases")[:DRAFT_TERMS_LOOKED_FOR])
+
+
+def _draft_mentions(limit):
+    """Published text that names a draft term: the words stay unlinked until it is published."""
+    drafts = _draft_terms()
+    names = {name: term for term in drafts for name in (term.name, *term.alias_list) if name}
+
+    def read_kind(kind, limit):
+        condition = Q(pk__in=[])
+        for name in names:
+            condition |= Q(body__icontains=name)
+        queryset = kind.model.objects.published().filter(condition).order_by(kind.title_field)
+
+        def note(item):
+            body = item.body.casefold()
+            found = sorted({t.name for n, t in names.items() if n.casefold() in body})
+            return "names the draft term " + ", ".join(f"“{name}”" for name in found)
+
+        return item_rows(queryset, note, limit)
+
+    return per_kind(read_kind, limit)
+
+
+def _broken_links(limit):
+    """Links in bodies to pages that are missing or not published."""
+    broken = Q(resolves=False)
+    for kind in content_types.kinds():
+        published = kind.model.objects.published().values("slug")
+        broken |= Q(target_kind=kind.name) & ~Q(target_slug__in=published)
+    links = BodyLink.objects.filter(broken).order_by("source_type", "source_id", "path")
+    count, found = counted(links.prefetch_related("source"), limit)
+    rows = []
+    for link in found:
+        why = "nothing answers it" if not link.resolves else "not published, or gone"
+        if link.source is None:
+            continue
+        note = f"links to {link.path}: {why}"
+        rows.append(Row(str(link.source), link.source.get_admin_url(), note))
+    return count, rows
+
+
+def _search_rows(entries, limit):
+    """(how many different searches, the most frequent) of search log entries."""
+    glossary = reverse("glossary:term_list")
+    rows = [
+        Row(query, f"{glossary}?{urlencode({'q': query})}", f"{total} searches")
+        for query, total in entries.top(days=SEARCH_DAYS, limit=limit)
+    ]
+    count = entries.since(SEARCH_DAYS).values("query").distinct().count()
+    return count, rows
+
+
+def _searches_not_found(limit):
+    return _search_rows(SearchLogEntry.objects.filter(results=0), limit)
+
+
+def _searches(limit):
+    return _search_rows(SearchLogEntry.objects.all(), limit)
 
 
 def _review_note(term, today):
@@ -45,6 +136,54 @@ def register_sections():
             "Terms with no related service or technology: their readers have nowhere to go next.",
             _leading_nowhere,
             position=10,
+        )
+    )
+    register(
+        Section(
+            "orphans",
+            "Orphan terms",
+            "Published terms that no other page links to or lists: readers only find them "
+            "through the index or search.",
+            _orphans,
+            position=20,
+        )
+    )
+    register(
+        Section(
+            "draft-mentions",
+            "Mentions of draft terms",
+            f"Published text naming one of the {DRAFT_TERMS_LOOKED_FOR} latest draft terms: "
+            "those words are linked once the term is published.",
+            _draft_mentions,
+            position=50,
+        )
+    )
+    register(
+        Section(
+            "broken-links",
+            "Links to missing or unpublished pages",
+            "Links written in bodies whose page does not exist, or is not published.",
+            _broken_links,
+            position=60,
+        )
+    )
+    register(
+        Section(
+            "searches-not-found",
+            "Searches that found nothing",
+            f"The most frequent glossary searches of the last {SEARCH_DAYS} days that found "
+            "no term: candidates for new terms or aliases.",
+            _searches_not_found,
+            position=80,
+        )
+    )
+    register(
+        Section(
+            "searches",
+            "Most frequent searches",
+            f"What visitors searched the glossary for most in the last {SEARCH_DAYS} days.",
+            _searches,
+            position=81,
         )
     )
     register(

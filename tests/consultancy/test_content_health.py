@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from consultancy.content_health import ROWS_PER_SECTION
 from consultancy.models import Draft, Status
-from glossary.models import Term
+from glossary.models import SearchLogEntry, Term
 from tests.factories import make_service, make_technology, make_term
 
 pytestmark = pytest.mark.django_db
@@ -128,5 +128,62 @@ def test_the_page_runs_the_same_queries_at_ten_thousand_terms(
 # 4 for the session, the user and their permissions; then one query per
 # section, and per kind for the sections every kind shares: old drafts (3
 # kinds and the drafts of live items), SEO titles (3), meta descriptions
-# (3), terms leading nowhere (1) and reviews (1).
-HEALTH_QUERIES = 16
+# (3), terms leading nowhere (1), orphans (1), reviews (1), mentions of draft
+# terms (the drafts, then 3 kinds), broken links (1, and the pages holding
+# them, one per kind among them), and the two search lists (2 each).
+HEALTH_QUERIES = 26
+
+
+def test_orphans_are_terms_no_other_page_leads_to(editor_client):
+    orphan = make_term(name="Orphan")
+    mentioned = make_term(name="Mentioned")
+    make_service(body="We use Mentioned daily.")
+    related = make_term(name="Related")
+    make_term(name="Chooser").related_terms.add(related)
+    listed = make_term(name="Listed")
+    listed.services.add(make_service())
+    _, labels = section(editor_client.get(URL), "orphans")
+    assert orphan.name in labels
+    assert not {mentioned.name, related.name, listed.name} & set(labels)
+
+
+def test_published_text_naming_a_draft_term_is_listed(editor_client):
+    make_term(name="Quantum Widget", status=Status.DRAFT)
+    make_service(title="Widgets", body="Our quantum widget practice.")
+    make_service(title="Other", body="Nothing to see.")
+    response = editor_client.get(URL)
+    count, labels = section(response, "draft-mentions")
+    assert (count, labels) == (1, ["Widgets"])
+    (row,) = next(
+        rows for found, _, rows in response.context["report"] if found.key == "draft-mentions"
+    )
+    assert row.note == "names the draft term “Quantum Widget”"
+
+
+def test_links_to_missing_or_unpublished_pages_are_listed(editor_client):
+    make_term(name="Here", slug="here")
+    make_term(name="Hidden", slug="hidden", status=Status.DRAFT)
+    make_technology(name="Fine", body="See [here](/glossary/here/).")
+    make_technology(
+        name="Broken", body="See [hidden](/glossary/hidden/) and [x](/nowhere/at/all/)."
+    )
+    response = editor_client.get(URL)
+    count, labels = section(response, "broken-links")
+    assert (count, labels) == (2, ["Broken", "Broken"])
+    notes = [
+        r.note for f, _, rows in response.context["report"] for r in rows if f.key == "broken-links"
+    ]
+    assert "links to /glossary/hidden/: not published, or gone" in notes
+    assert "links to /nowhere/at/all/: nothing answers it" in notes
+
+
+def test_the_search_lists_show_the_most_frequent_searches(editor_client):
+    today = timezone.localdate()
+    SearchLogEntry.objects.create(query="vector", day=today, count=5, results=3)
+    SearchLogEntry.objects.create(query="quantum toast", day=today, count=2, results=0)
+    SearchLogEntry.objects.create(
+        query="long ago", day=today - datetime.timedelta(days=40), count=9, results=0
+    )
+    response = editor_client.get(URL)
+    assert section(response, "searches") == (2, ["vector", "quantum toast"])
+    assert section(response, "searches-not-found") == (1, ["quantum toast"])
