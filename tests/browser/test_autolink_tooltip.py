@@ -18,6 +18,7 @@ from tests.browser.site_pages import (
     open_path,
     path_pattern,
 )
+from tests.factories import make_service
 
 pytestmark = pytest.mark.browser
 
@@ -134,3 +135,23 @@ def test_autolink_is_a_plain_working_link_without_javascript(site, new_context):
     link.click()
     expect(page).to_have_url(path_pattern(f"/glossary/{LINKED_TERM_SLUG}/"))
     expect(page.get_by_role("heading", level=1)).to_have_text(LINKED_TERM_NAME)
+
+
+def test_a_tooltip_in_a_service_page_works_by_hover_keyboard_and_escape(site, page):
+    """Issue 12: services' bodies link glossary terms too, with the same tooltip."""
+    service = make_service(
+        title="Model Adaptation",
+        slug="model-adaptation",
+        body=f"We adapt a {LINK_TEXT} to your data, then measure it.",
+    )
+    open_path(page, service.get_absolute_url())
+    link, tip = the_autolink(page)
+    link.hover()
+    assert_tip(page, tip, shown=True, when="after the pointer moved onto the link")
+    page.mouse.move(0, 0)
+    assert_tip(page, tip, shown=False, when="after the pointer left the link")
+    tab_to(page, link)
+    assert_tip(page, tip, shown=True, when="after tabbing to the link")
+    page.keyboard.press("Escape")
+    assert_tip(page, tip, shown=False, when="after pressing Escape on the focused link")
+    assert link.evaluate("link => link === document.activeElement")
