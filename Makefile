@@ -32,7 +32,7 @@ define run_pytest
 endef
 
 .PHONY: help install run serve worker backup restore require-secret-key test test-browser \
-	test-multiserver test-outage lint format check bench clean
+	test-multiserver test-outage lint format check bench bench-import clean
 
 help:
 	@echo "make run     set up, load the demo content into an empty site, serve http://127.0.0.1:8000/"
@@ -47,6 +47,7 @@ help:
 	@echo "make backup  a dump of the database into backups/"
 	@echo "make restore FILE=backups/...  restore a dump into an empty database"
 	@echo "make bench   benchmark the site under gunicorn with 10,000 terms (bench/README.md)"
+	@echo "make bench-import  time import_content on 5,000 new terms (ROWS=…)"
 	@echo "make outage  stop a PostgreSQL and a Redis of its own under the site: what visitors see"
 	@echo "make load-enquiries  500 enquiries from 50 clients, then the worker emails each once"
 	@echo "make clean   remove .venv, the SQLite database and collected static files"
@@ -166,6 +167,11 @@ check: install
 # A few minutes: a fresh PostgreSQL database, 10,000 generated terms, gunicorn under wrk.
 bench: install
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+# How long import_content takes for a large file (ROWS=5000), on SQLite.
+ROWS ?= 5000
+bench-import: install
+	$(PY) bench/import_content.py --rows $(ROWS)
 
 # About half a minute each, on servers of their own (PostgreSQL, Redis, SMTP):
 # the dependencies stopped under gunicorn and the worker, and 500 enquiries

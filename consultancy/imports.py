@@ -404,7 +404,9 @@ def apply(plan, progress=None, user=None):
         for row in to_write:
             changed.setdefault(type(row.item), []).append(row.item.pk)
         for model, model_pks in changed.items():
-            content_changed.send(sender=model, pks=model_pks)
+            # Their bodies were saved without the links other apps add
+            # (consultancy.body_links): one pass links them all now.
+            content_changed.send(sender=model, pks=model_pks, bodies_unlinked=True)
         record([row.item for row in to_write], "Imported")
     return plan
 

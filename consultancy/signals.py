@@ -4,6 +4,9 @@ bulk publish or unpublish (QuerySet.update sends no post_save). Receivers get
 the model as sender and `pks`, the primary keys of the items that changed; or,
 for a related list put in a new order (consultancy.relations.set_in_order),
 the list's link model as sender and the primary key of the item whose list it is.
+`bodies_unlinked=True` says the items' bodies were saved inside
+saves_batched() without the links apps add (consultancy.body_links), for
+those apps to add now.
 """
 
 from contextlib import contextmanager

@@ -13,13 +13,18 @@ however often the term is mentioned.
 from types import SimpleNamespace
 
 from consultancy import content_types
+from consultancy.signals import saving_in_batch
 from glossary.autolink import build_index, link_terms, mentions_of, relink
 from glossary.models import Term
 
 
 def link_body(item, html, link_index=None):
-    """The linker registered with consultancy.body_links: terms linked in `html`."""
-    if not getattr(item, "auto_link", True):
+    """
+    The linker registered with consultancy.body_links: terms linked in
+    `html`. Not inside saves_batched() (an import): the batch links its
+    bodies once it ends, against every term it wrote (link_batch()).
+    """
+    if not getattr(item, "auto_link", True) or saving_in_batch():
         return html
     if link_index is None:
         link_index = build_index(Term.objects.published(), [item.body])
@@ -64,3 +69,8 @@ def relink_now(descriptions=None, exclude=None):
 def as_exclusion(item):
     """An item to leave out of mentioning(), as plain data: (kind name, pk)."""
     return None if item is None else [content_types.for_model(item).name, item.pk]
+
+
+def link_batch(model, pks):
+    """Link the bodies of items saved in a batch (link_body held them back)."""
+    relink(model.objects.filter(pk__in=pks), Term.objects.published())
