@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-import consultancy.models
+import consultancy.models.content
 from consultancy.models import Status
 from glossary.models import Term
 from tests.factories import make_term
@@ -86,9 +86,9 @@ def test_one_admin_save_renders_the_markdown_once_and_writes_the_row_once(
     make_term(name="Transformer")
     term = make_term(name="Attention", body="A Transformer uses it.")
     renders = []
-    render = consultancy.models.render_markdown
+    render = consultancy.models.content.render_markdown
     monkeypatch.setattr(
-        consultancy.models,
+        consultancy.models.content,
         "render_markdown",
         lambda text, **options: renders.append(text) or render(text, **options),
     )
