@@ -221,3 +221,26 @@ def test_the_preview_and_the_change_form_cost_a_fixed_number_of_queries(
             assert editor_client.get(admin_url(live_term, "draft_preview")).status_code == 200
         with django_assert_num_queries(CHANGE_FORM_QUERIES):
             assert editor_client.get(admin_url(live_term, "change")).status_code == 200
+
+
+def test_a_draft_keeps_dates_owners_and_aliases_and_the_preview_shows_them(
+    editor_client, editor, live_term
+):
+    editor.first_name, editor.last_name = "Ada", "Byte"
+    editor.save()
+    data = form_data(
+        live_term,
+        aliases="Base Model\nFM",
+        owner=editor.pk,
+        review_by="2027-03-01",
+        _save_draft="Save as draft",
+    )
+    assert editor_client.post(admin_url(live_term, "change"), data).status_code == 302
+    form = editor_client.get(admin_url(live_term, "change")).context["adminform"].form
+    assert form["owner"].value() == editor.pk
+    assert str(form["review_by"].value()) == "2027-03-01"
+    assert form["aliases"].value() == "Base Model\nFM"
+    html = editor_client.get(admin_url(live_term, "draft_preview")).content.decode()
+    assert "Also known as" in html
+    assert "Base Model" in html
+    assert Term.objects.get(pk=live_term.pk).aliases == ""
