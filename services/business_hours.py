@@ -22,7 +22,8 @@ from django.core.exceptions import ImproperlyConfigured
 DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 # "Mon-Fri 09:00-17:30" or "Mon 09:00-12:00" (one group); groups are comma-separated.
 GROUP_RE = re.compile(
-    r"(?P<first>[a-z]{3})(?:-(?P<last>[a-z]{3}))?\s+(?P<start>\d{2}:\d{2})-(?P<end>\d{2}:\d{2})"
+    r"(?P<first>[a-z]{3})(?:-(?P<last>[a-z]{3}))?\s+(?P<start>\d{2}:\d{2})-(?P<end>\d{2}:\d{2})",
+    re.IGNORECASE,
 )
 HOURS_EXAMPLE = 'e.g. "Mon-Fri 09:00-17:30" or "Mon-Thu 09:00-17:30, Fri 09:00-16:00"'
 # Longer than any real wait, so that a loop over days always ends.
@@ -39,7 +40,7 @@ def _clock(text, setting):
 def parse_hours(value, setting="SALES_HOURS"):
     """{weekday number: (opening, closing)} from text such as "Mon-Fri 09:00-17:30"."""
     hours = {}
-    groups = [group.strip().lower() for group in str(value).split(",")]
+    groups = [group.strip() for group in str(value).split(",")]
     if not any(groups):
         raise ImproperlyConfigured(f"{setting} is empty: give the working hours, {HOURS_EXAMPLE}.")
     for group in groups:
@@ -48,7 +49,7 @@ def parse_hours(value, setting="SALES_HOURS"):
             raise ImproperlyConfigured(
                 f"{setting}: cannot read {group!r}; write days and hours, {HOURS_EXAMPLE}."
             )
-        first, last = match["first"], match["last"] or match["first"]
+        first, last = match["first"].lower(), (match["last"] or match["first"]).lower()
         for day in (first, last):
             if day not in DAYS:
                 raise ImproperlyConfigured(

@@ -68,7 +68,7 @@ def test_hours_may_differ_by_day(settings):
     ("hours", "message"),
     [
         ("", "SALES_HOURS is empty"),
-        ("Mon-Fri 9-17", "cannot read 'mon-fri 9-17'"),
+        ("Mon-Fri 9-17", "cannot read 'Mon-Fri 9-17'"),
         ("Mon-Fry 09:00-17:30", "'fry' is not a day"),
         ("Fri-Mon 09:00-17:30", "fri-mon runs backwards"),
         ("Mon-Fri 17:30-09:00", "17:30-09:00 closes before it opens"),
