@@ -260,3 +260,19 @@ def test_the_assignee_choices_are_sales_users_by_full_name(sales_client, people)
     labels = [label for value, label in field.choices if value]
     # The `sales` fixture user has no full name, so shows by username.
     assert labels == ["sales", "Ann Able", "Bob Baker"]
+
+
+def test_sales_managers_mark_people_away_and_sales_cannot(client, sales_client, people):
+    away = SalesAvailability.objects.create(user=people["ann"])
+    changelist = reverse("admin:services_salesavailability_changelist")
+    assert sales_client.get(changelist).status_code == 403
+    manager = make_sales_user("manager", teams=[Group.objects.get(name="Sales managers")])
+    client.force_login(manager)
+    response = client.post(
+        reverse("admin:services_salesavailability_change", args=[away.pk]),
+        {"user": people["ann"].pk},  # "available" unticked.
+    )
+    assert response.status_code == 302
+    away.refresh_from_db()
+    assert away.is_available is False
+    assert str(away) == "Ann Able: away"
