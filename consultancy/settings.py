@@ -489,6 +489,19 @@ ENQUIRY_NOTIFY_MAX_ATTEMPTS = env.int("ENQUIRY_NOTIFY_MAX_ATTEMPTS", default=6)
 # pending longer than this: the task worker is down or stuck.
 ENQUIRY_NOTIFY_ALERT_MINUTES = env.int("ENQUIRY_NOTIFY_ALERT_MINUTES", default=30)
 
+# Routing and the response clock (README, "Routing and the response clock"):
+# the hours sales work, in their time zone, without the listed holidays; how
+# many of those hours a visitor may wait for a first answer; who hears when an
+# enquiry has waited that long (ENQUIRY_NOTIFY_EMAILS when empty). The hours
+# are checked at start-up (services/business_hours.py).
+SALES_TIMEZONE = env.str("SALES_TIMEZONE", default=TIME_ZONE)
+SALES_HOURS = env.str("SALES_HOURS", default="Mon-Fri 09:00-17:30")
+SALES_HOLIDAYS = env.list("SALES_HOLIDAYS", default=[])
+ENQUIRY_RESPONSE_HOURS = env.float("ENQUIRY_RESPONSE_HOURS", default=4.0)
+if ENQUIRY_RESPONSE_HOURS <= 0:
+    raise ImproperlyConfigured("ENQUIRY_RESPONSE_HOURS must be a positive number of hours.")
+ENQUIRY_ESCALATION_EMAILS = env.list("ENQUIRY_ESCALATION_EMAILS", default=[])
+
 # Spam defences: a form sent sooner than this after it was shown is from a bot;
 # one older than this is refused as a replay (the visitor is asked to send it again).
 ENQUIRY_MIN_FILL_SECONDS = env.int("ENQUIRY_MIN_FILL_SECONDS", default=3)

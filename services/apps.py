@@ -7,6 +7,7 @@ class ServicesConfig(AppConfig):
 
     def ready(self):
         from consultancy import content_types, health
+        from services import business_hours
         from services.health import notifications_are_sent
         from services.models import Service, Technology
         from services.sitemaps import ServiceSitemap, TechnologySitemap
@@ -41,3 +42,6 @@ class ServicesConfig(AppConfig):
         )
         content_types.register_page("services:contact")
         health.register("notifications", notifications_are_sent)
+        # A malformed SALES_HOURS, SALES_HOLIDAYS or SALES_TIMEZONE stops start-up
+        # here (ImproperlyConfigured), rather than at the first enquiry.
+        business_hours.calendar()

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from django.db import transaction
 from django.utils import timezone
 
+from services import response_clock, routing
 from services.models import Enquiry, EnquiryStatus, NotificationStatus, SpamReason
 from services.models.enquiry import UTM_FIELDS
 from services.spam import spam_reason
@@ -79,6 +80,9 @@ def record_enquiry(data, submission):
         enquiry.spam_reason = reason
         enquiry.notification_status = NotificationStatus.NOT_NEEDED
     with transaction.atomic():
+        if not reason:
+            # Spam is never routed: it would take a team member's turn.
+            enquiry.assignee = routing.assignee_for(topic)
         enquiry.save()
         if not reason:
             queue_notification(enquiry.pk, attempt=1, site_url=submission.site_url)
@@ -88,7 +92,10 @@ def record_enquiry(data, submission):
 
 
 def mark_contacted(queryset):
-    return queryset.filter(status=EnquiryStatus.NEW).update(status=EnquiryStatus.CONTACTED)
+    with transaction.atomic():
+        new = queryset.filter(status=EnquiryStatus.NEW)
+        response_clock.record_first_response(new)
+        return new.update(status=EnquiryStatus.CONTACTED)
 
 
 def mark_spam(queryset):

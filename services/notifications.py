@@ -46,6 +46,17 @@ def reply_address(enquiry):
     return enquiry.email if is_plain_address(enquiry.email) else ""
 
 
+def recipients(enquiry):
+    """
+    A routed enquiry goes to its assignee alone (services/routing.py); any
+    other to ENQUIRY_NOTIFY_EMAILS, as does one whose assignee has no usable address.
+    """
+    assignee = enquiry.assignee
+    if assignee is not None and assignee.email and is_plain_address(assignee.email):
+        return [assignee.email]
+    return list(settings.ENQUIRY_NOTIFY_EMAILS)
+
+
 def build_notification(enquiry, site_url=""):
     """The plain-text email to sales: HTML in a message arrives as inert text."""
     site_url = site_url or settings.ENQUIRY_SITE_URL
@@ -60,12 +71,13 @@ def build_notification(enquiry, site_url=""):
         "page_url": absolute(site_url, enquiry.page_url) if enquiry.page_url else "",
         "landing_page": (absolute(site_url, enquiry.landing_page) if enquiry.landing_page else ""),
         "admin_url": absolute(site_url, admin_path),
+        "to": recipients(enquiry),
     }
     return EmailMessage(
         subject=notification_subject(enquiry),
         body=render_to_string("services/email/enquiry_notification.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
-        to=list(settings.ENQUIRY_NOTIFY_EMAILS),
+        to=context["to"],
         reply_to=[reply_to] if reply_to else [],
     )
 
@@ -108,7 +120,7 @@ def send_notification(enquiry_id, attempt=1, site_url=""):
         return False
     enquiry = Enquiry.objects.for_changelist().get(pk=enquiry_id)
     try:
-        if not settings.ENQUIRY_NOTIFY_EMAILS:
+        if not recipients(enquiry):
             raise NotificationFailed("ENQUIRY_NOTIFY_EMAILS is empty: nobody to notify.")
         build_notification(enquiry, site_url).send()
     except Exception as error:

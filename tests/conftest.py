@@ -137,3 +137,13 @@ def redis_server():
     server = RedisServer().start()
     yield server
     server.remove()
+
+
+@pytest.fixture
+def sales_office(settings):
+    """Business hours Mon-Fri 09:00-17:30 in London; Monday 12 January 2026 is a holiday."""
+    settings.SALES_TIMEZONE = "Europe/London"
+    settings.SALES_HOURS = "Mon-Fri 09:00-17:30"
+    settings.SALES_HOLIDAYS = ["2026-01-12"]
+    settings.ENQUIRY_RESPONSE_HOURS = 4
+    return settings

@@ -2,9 +2,17 @@
 
 import itertools
 
+from django.contrib.auth.models import Group, User
+
 from consultancy.models import Status
 from glossary.models import Term
-from services.models import Enquiry, Service, Technology
+from services.models import (
+    Enquiry,
+    RoutingRule,
+    SalesAvailability,
+    Service,
+    Technology,
+)
 
 _numbers = itertools.count(1)
 
@@ -68,3 +76,24 @@ def make_enquiry(**overrides):
         enquiry.topic = topic
     enquiry.save()
     return enquiry
+
+
+def make_sales_user(username, *, first_name="", last_name="", teams=(), available=True):
+    """An active staff member of the Sales group (and of `teams`), away when not `available`."""
+    user = User.objects.create_user(
+        username,
+        f"{username}@example.com",
+        "pw",
+        is_staff=True,
+        first_name=first_name,
+        last_name=last_name,
+    )
+    user.groups.add(Group.objects.get(name="Sales"), *teams)
+    if not available:
+        SalesAvailability.objects.create(user=user, is_available=False)
+    return user
+
+
+def make_rule(match, **overrides):
+    """An active routing rule (give owner= or team=)."""
+    return RoutingRule.objects.create(match=match, **overrides)

@@ -49,6 +49,7 @@ def test_the_crontab_schedules_every_job_the_site_needs():
         [
             "refresh_scheduled",
             "resend_enquiry_notifications",
+            "enquiry_reminders",
             "purge_enquiries",
             "purge_enquiries",
             "prune_db_task_results",

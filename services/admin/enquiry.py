@@ -18,6 +18,9 @@ from django.utils.timesince import timesince
 from django.utils.translation import ngettext
 
 from services import enquiries, exports, reports
+from services.admin.pipeline import PipelineReportMixin
+from services.admin.response_clock import CLOCK_FIELDS, OverdueFilter, ResponseClockAdminMixin
+from services.admin.routing import SalesUserChoicesMixin
 from services.models import Enquiry, NotificationStatus
 from services.text import reveal_hidden
 
@@ -57,7 +60,9 @@ NOTIFICATION_FIELDS = [
 
 
 @admin.register(Enquiry)
-class EnquiryAdmin(admin.ModelAdmin):
+class EnquiryAdmin(
+    PipelineReportMixin, ResponseClockAdminMixin, SalesUserChoicesMixin, admin.ModelAdmin
+):
     list_display = [
         "name_shown",
         "status",
@@ -67,35 +72,51 @@ class EnquiryAdmin(admin.ModelAdmin):
         "age",
         "notification",
         "assignee",
+        "waited",
     ]
-    list_filter = ["status", "topic_kind", "notification_status", "created_at", "assignee"]
+    list_filter = [
+        "status",
+        OverdueFilter,
+        "topic_kind",
+        "notification_status",
+        "created_at",
+        "assignee",
+    ]
     search_fields = ["name", "email", "company", "message"]
     list_select_related = ["term", "service", "technology", "assignee"]
     date_hierarchy = "created_at"
     list_per_page = 100
     show_full_result_count = False
     # The visitor's data is evidence of what they sent: never editable.
-    readonly_fields = [*VISITOR_FIELDS, *SOURCE_FIELDS, *CONSENT_FIELDS, *NOTIFICATION_FIELDS]
+    readonly_fields = [
+        *VISITOR_FIELDS,
+        *SOURCE_FIELDS,
+        *CONSENT_FIELDS,
+        *NOTIFICATION_FIELDS,
+        *CLOCK_FIELDS,
+    ]
     fieldsets = [
         ("Follow-up", {"fields": ["status", "assignee", "notes"]}),
         ("Enquiry", {"fields": VISITOR_FIELDS}),
         ("Where they came from", {"fields": SOURCE_FIELDS, "classes": ["collapse"]}),
         ("Consent", {"fields": CONSENT_FIELDS, "classes": ["collapse"]}),
         ("Notification and spam", {"fields": NOTIFICATION_FIELDS}),
+        ("Response clock", {"fields": CLOCK_FIELDS}),
     ]
-    actions = ["mark_contacted", "mark_spam", "mark_not_spam", "resend_notification", "export_csv"]
+    actions = [
+        "mark_contacted",
+        "log_reply",
+        "mark_spam",
+        "mark_not_spam",
+        "resend_notification",
+        "export_csv",
+    ]
+    sales_user_fields = ("assignee",)
     change_list_template = "admin/services/enquiry/change_list.html"
 
     def has_add_permission(self, request):
         # Enquiries come from the contact form only.
         return False
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "assignee":
-            kwargs["queryset"] = db_field.remote_field.model.objects.filter(
-                is_staff=True, is_active=True
-            ).order_by("first_name", "last_name", "username")
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.display(description="name", ordering="name")
     def name_shown(self, obj):
@@ -210,7 +231,7 @@ class EnquiryAdmin(admin.ModelAdmin):
             self.admin_site.admin_view(self.leads_by_page_view),
             name="services_enquiry_leads_by_page",
         )
-        return [report, *super().get_urls()]
+        return [report, *self.pipeline_urls(), *super().get_urls()]
 
     def leads_by_page_view(self, request):
         """Genuine enquiries per source page and per week: which pages bring leads."""

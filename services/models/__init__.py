@@ -15,12 +15,15 @@ from services.models.enquiry import (
     SpamReason,
     TopicKind,
 )
+from services.models.routing import RoutingRule, SalesAvailability
 
 __all__ = [
     "Enquiry",
     "EnquiryQuerySet",
     "EnquiryStatus",
     "NotificationStatus",
+    "RoutingRule",
+    "SalesAvailability",
     "Service",
     "ServiceQuerySet",
     "ServiceTechnology",

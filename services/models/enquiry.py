@@ -14,6 +14,7 @@ from django.db.models.functions import Lower, TruncWeek
 from django.utils import timezone
 
 from consultancy import content_types
+from services import business_hours
 from services.text import reveal_hidden
 
 NAME_MAX_LENGTH = 100
@@ -82,6 +83,14 @@ class EnquiryQuerySet(models.QuerySet):
     def for_email(self, email):
         """Everything one person sent, whatever the case of their address."""
         return self.filter(email__iexact=email.strip())
+
+    def awaiting_response(self):
+        """Genuine enquiries nobody has answered yet (the response clock runs)."""
+        return self.filter(status=EnquiryStatus.NEW, first_response_at__isnull=True)
+
+    def overdue(self, now=None):
+        """Awaiting a response past the target (ENQUIRY_RESPONSE_HOURS)."""
+        return self.awaiting_response().filter(response_due_at__lte=now or timezone.now())
 
     def for_changelist(self):
         """With the topic and assignee that the admin list shows, in one query."""
@@ -209,6 +218,24 @@ class Enquiry(models.Model):
     notification_last_error = models.TextField("last notification error", blank=True)
     notified_at = models.DateTimeField("notified", null=True, blank=True)
 
+    # Routing and the response clock (services/routing.py, services/response_clock.py).
+    first_response_at = models.DateTimeField(
+        "first response",
+        null=True,
+        blank=True,
+        help_text="When sales first answered: the first status change from New, or a logged reply.",
+    )
+    response_due_at = models.DateTimeField(
+        "response due",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="ENQUIRY_RESPONSE_HOURS business hours after it was received.",
+    )
+    reminder_due_at = models.DateTimeField(null=True, blank=True, editable=False)
+    reminder_sent_at = models.DateTimeField("reminder sent", null=True, blank=True)
+    escalation_sent_at = models.DateTimeField("escalation sent", null=True, blank=True)
+
     objects = EnquiryQuerySet.as_manager()
 
     class Meta:
@@ -247,6 +274,17 @@ class Enquiry(models.Model):
         # Shown by the admin (titles, breadcrumbs, history): hidden characters spelled out.
         about = self.topic_title or "general enquiry"
         return reveal_hidden(f"{self.name} ({about})")
+
+    def save(self, *args, **kwargs):
+        if self.response_due_at is None:
+            self.set_response_deadlines()
+        super().save(*args, **kwargs)
+
+    def set_response_deadlines(self):
+        """The reminder (75%) and the target (100%) of ENQUIRY_RESPONSE_HOURS, in business time."""
+        target = settings.ENQUIRY_RESPONSE_HOURS
+        self.reminder_due_at = business_hours.add_hours(self.created_at, target * 0.75)
+        self.response_due_at = business_hours.add_hours(self.created_at, target)
 
     @property
     def topic(self):
