@@ -1,3 +1,3 @@
 """The services app's admin: content for editors, enquiries for sales."""
 
-from services.admin import content, enquiry  # noqa: F401 (they register their ModelAdmins)
+from services.admin import content, enquiry, webhook  # noqa: F401 (they register their ModelAdmins)

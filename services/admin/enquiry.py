@@ -17,7 +17,8 @@ from django.utils.html import format_html
 from django.utils.timesince import timesince
 from django.utils.translation import ngettext
 
-from services import enquiries, exports, reports
+from services import enquiries, exports, reports, webhooks
+from services.admin.webhook import delivery_log
 from services.models import Enquiry, NotificationStatus
 from services.text import reveal_hidden
 
@@ -75,13 +76,20 @@ class EnquiryAdmin(admin.ModelAdmin):
     list_per_page = 100
     show_full_result_count = False
     # The visitor's data is evidence of what they sent: never editable.
-    readonly_fields = [*VISITOR_FIELDS, *SOURCE_FIELDS, *CONSENT_FIELDS, *NOTIFICATION_FIELDS]
+    readonly_fields = [
+        *VISITOR_FIELDS,
+        *SOURCE_FIELDS,
+        *CONSENT_FIELDS,
+        *NOTIFICATION_FIELDS,
+        "webhook_deliveries",
+    ]
     fieldsets = [
         ("Follow-up", {"fields": ["status", "assignee", "notes"]}),
         ("Enquiry", {"fields": VISITOR_FIELDS}),
         ("Where they came from", {"fields": SOURCE_FIELDS, "classes": ["collapse"]}),
         ("Consent", {"fields": CONSENT_FIELDS, "classes": ["collapse"]}),
         ("Notification and spam", {"fields": NOTIFICATION_FIELDS}),
+        ("Webhooks", {"fields": ["webhook_deliveries"]}),
     ]
     actions = ["mark_contacted", "mark_spam", "mark_not_spam", "resend_notification", "export_csv"]
     change_list_template = "admin/services/enquiry/change_list.html"
@@ -96,6 +104,17 @@ class EnquiryAdmin(admin.ModelAdmin):
                 is_staff=True, is_active=True
             ).order_by("first_name", "last_name", "username")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # Webhooks: a new assignee or status is an event (spam never is).
+        webhooks.queue_changes(
+            obj, form.changed_data, form.initial.get("status"), site_url=self.site_url(request)
+        )
+
+    @admin.display(description="deliveries")
+    def webhook_deliveries(self, obj):
+        return delivery_log(obj.webhook_deliveries.select_related("webhook"), "webhook")
 
     @admin.display(description="name", ordering="name")
     def name_shown(self, obj):
@@ -146,7 +165,7 @@ class EnquiryAdmin(admin.ModelAdmin):
 
     @admin.action(description="Mark selected enquiries as contacted", permissions=["change"])
     def mark_contacted(self, request, queryset):
-        count = enquiries.mark_contacted(queryset)
+        count = enquiries.mark_contacted(queryset, site_url=self.site_url(request))
         self.message_user(
             request,
             ngettext(

@@ -15,8 +15,16 @@ from services.models.enquiry import (
     SpamReason,
     TopicKind,
 )
+from services.models.webhook import (
+    DeliveryStatus,
+    Webhook,
+    WebhookDelivery,
+    WebhookEvent,
+    WebhookFormat,
+)
 
 __all__ = [
+    "DeliveryStatus",
     "Enquiry",
     "EnquiryQuerySet",
     "EnquiryStatus",
@@ -28,4 +36,8 @@ __all__ = [
     "Technology",
     "TechnologyQuerySet",
     "TopicKind",
+    "Webhook",
+    "WebhookDelivery",
+    "WebhookEvent",
+    "WebhookFormat",
 ]
