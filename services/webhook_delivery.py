@@ -45,7 +45,7 @@ logger = logging.getLogger(__name__)
 MAX_RETRY_DELAY = timedelta(hours=6)
 # No retries and no redirects inside urllib3: a retry is a new attempt through
 # the queue, and a redirect is a failure (the URL should be updated instead).
-http = urllib3.PoolManager(retries=False, redirect=False)
+http = urllib3.PoolManager()
 
 
 class DeliveryFailed(Exception):
@@ -169,7 +169,14 @@ def post(url, body, headers):
     )
     try:
         response = http.request(
-            "POST", url, body=body, headers=headers, timeout=timeout, preload_content=False
+            "POST",
+            url,
+            body=body,
+            headers=headers,
+            timeout=timeout,
+            retries=False,
+            redirect=False,
+            preload_content=False,
         )
     except urllib3.exceptions.HTTPError as error:
         raise DeliveryFailed(describe_error(error)) from error

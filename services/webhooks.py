@@ -93,3 +93,9 @@ def redeliver(deliveries, site_url=""):
     for pk, attempts in failed.items():
         queue_delivery(pk, attempt=attempts + 1, site_url=site_url)
     return len(failed)
+
+
+def purge_deliveries(before):
+    """Delete the log of deliveries queued before `before`; returns how many."""
+    deleted, _ = WebhookDelivery.objects.created_before(before).delete()
+    return deleted

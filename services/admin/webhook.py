@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 
 from services import webhooks
 from services.models import DeliveryStatus, Webhook, WebhookDelivery, WebhookEvent
+from services.models.webhook import generate_secret
 
 RECENT_DELIVERIES = 20
 LOG_FIELDS = [
@@ -53,6 +54,10 @@ class WebhookForm(forms.ModelForm):
     class Meta:
         model = Webhook
         fields = ["name", "url", "events", "format", "is_active", "secret", "description"]
+
+    def clean_secret(self):
+        # Generated before the model's checks run, which require "whsec_".
+        return self.cleaned_data["secret"] or generate_secret()
 
 
 def delivery_log(deliveries, other):
