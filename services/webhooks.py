@@ -88,11 +88,20 @@ def queue_changes(enquiry, changed_fields, previous_status, site_url=""):
 
 
 def redeliver(deliveries, site_url=""):
-    """Queue the next attempt of each failed delivery among `deliveries`; returns how many."""
-    failed = dict(deliveries.filter(status=DeliveryStatus.FAILED).values_list("pk", "attempts"))
-    for pk, attempts in failed.items():
+    """
+    Queue the next attempt of each undelivered delivery among `deliveries`
+    (failed, or still pending because the queue was down); returns how many.
+    One still waiting in the queue is harmless: each attempt number is claimed
+    once, so only one of the two posts.
+    """
+    undelivered = dict(
+        deliveries.filter(status__in=[DeliveryStatus.PENDING, DeliveryStatus.FAILED]).values_list(
+            "pk", "attempts"
+        )
+    )
+    for pk, attempts in undelivered.items():
         queue_delivery(pk, attempt=attempts + 1, site_url=site_url)
-    return len(failed)
+    return len(undelivered)
 
 
 def purge_deliveries(before):

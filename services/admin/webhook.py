@@ -38,7 +38,11 @@ def redeliver(model_admin, request, deliveries):
     count = webhooks.redeliver(deliveries, site_url=request.build_absolute_uri("/").rstrip("/"))
     model_admin.message_user(
         request,
-        ngettext("Queued %d failed delivery again.", "Queued %d failed deliveries again.", count)
+        ngettext(
+            "Queued %d undelivered delivery again.",
+            "Queued %d undelivered deliveries again.",
+            count,
+        )
         % count,
         messages.SUCCESS if count else messages.WARNING,
     )
@@ -62,18 +66,24 @@ class WebhookForm(forms.ModelForm):
 
 def delivery_log(deliveries, other):
     """
-    The latest deliveries as a read-only table, each linked to its `other`
-    side ("enquiry" on a webhook's page, "webhook" on an enquiry's), in one query.
+    The latest deliveries as a read-only table, in one query, each naming its
+    `other` side: the enquiry (a link) on a webhook's page, the webhook on an
+    enquiry's (not a link: sales may see the log but not the webhooks).
     """
     rows = format_html_join(
         "",
-        "<tr><td>{}</td><td><a href='{}'>{}</a></td><td>{}</td><td>{}</td><td>{}</td>"
+        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
         "<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td><code>{}</code></td></tr>",
         (
             (
                 when(d.created_at),
-                reverse(f"admin:services_{other}_change", args=[getattr(d, f"{other}_id")]),
-                getattr(d, other),
+                format_html(
+                    "<a href='{}'>{}</a>",
+                    reverse("admin:services_enquiry_change", args=[d.enquiry_id]),
+                    d.enquiry,
+                )
+                if other == "enquiry"
+                else d.webhook,
                 d.event,
                 d.get_status_display(),
                 d.attempts,
@@ -149,7 +159,7 @@ class WebhookAdmin(admin.ModelAdmin):
             urlencode({"webhook__id__exact": obj.pk}),
         )
 
-    @admin.action(description="Send their failed deliveries again", permissions=["change"])
+    @admin.action(description="Send their undelivered deliveries again", permissions=["change"])
     def send_failed_again(self, request, queryset):
         redeliver(self, request, WebhookDelivery.objects.filter(webhook__in=queryset))
 
@@ -186,6 +196,6 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
     def has_redeliver_permission(self, request):
         return request.user.has_perm("services.change_webhook")
 
-    @admin.action(description="Send the failed ones again", permissions=["redeliver"])
+    @admin.action(description="Send the undelivered ones again", permissions=["redeliver"])
     def send_again(self, request, queryset):
         redeliver(self, request, queryset)

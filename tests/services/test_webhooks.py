@@ -228,6 +228,8 @@ def test_a_delivery_is_signed_as_standard_webhooks_and_verifies_by_the_readme_ex
     assert not verify(generate_secret(), headers, body)
     assert not verify(webhook.secret, headers, body.replace(b"Ada", b"Eve"))
     assert not verify(webhook.secret, {**headers, "webhook-id": "msg_other"}, body)
+    for missing in ("webhook-id", "webhook-timestamp", "webhook-signature"):
+        assert not verify(webhook.secret, {k: v for k, v in headers.items() if k != missing}, body)
     # Correctly signed, but sent six minutes ago: a replay.
     old = str(int(time.time()) - 6 * 60)
     replayed = {
@@ -687,8 +689,8 @@ def test_a_webhook_switched_off_after_queueing_skips_the_delivery(
     assert receiver.requests == []
 
 
-def test_a_queue_that_is_down_loses_no_enquiry_and_leaves_the_delivery_pending(
-    receiver, send_enquiry, settings
+def test_a_queue_that_is_down_loses_no_enquiry_and_the_delivery_can_be_sent_later(
+    receiver, send_enquiry, settings, admin_client, django_capture_on_commit_callbacks
 ):
     # A backend that cannot be loaded: enqueueing raises, as a queue that is down would.
     settings.TASKS = {"default": {"BACKEND": "tests.services.test_webhooks.NoSuchBackend"}}
@@ -696,7 +698,19 @@ def test_a_queue_that_is_down_loses_no_enquiry_and_leaves_the_delivery_pending(
     response = send_enquiry()
     assert response.status_code == 302
     assert Enquiry.objects.count() == 1
-    assert WebhookDelivery.objects.get().status == DeliveryStatus.PENDING
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.status == DeliveryStatus.PENDING
+    assert receiver.requests == []
+
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(
+            reverse("admin:services_webhookdelivery_changelist"),
+            {"action": "send_again", "_selected_action": [delivery.pk]},
+        )
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == (DeliveryStatus.DELIVERED, 1)
+    assert len(receiver.requests) == 1
 
 
 # --- The admin --------------------------------------------------------------------
@@ -785,14 +799,17 @@ def test_the_webhook_page_and_list_queries_do_not_grow_with_deliveries(
     """Guards against a query per row: failed counts annotated, deliveries with their enquiry."""
     receiver.answers = [500] * 20
     webhooks_made = [make_webhook(receiver.url, name=f"Receiver {n}") for n in range(3)]
-    for _ in range(4):
-        queue_created(make_enquiry(), django_capture_on_commit_callbacks)
+    enquiries = [make_enquiry() for _ in range(4)]
+    for enquiry in enquiries:
+        queue_created(enquiry, django_capture_on_commit_callbacks)
     change = reverse("admin:services_webhook_change", args=[webhooks_made[0].pk])
     changelist = reverse("admin:services_webhook_changelist")
     admin_client.get(change)  # content types cached, as on a warm site
     with django_assert_num_queries(WEBHOOK_PAGE_QUERIES):
         page = admin_client.get(change)
     assert page.content.decode().count("HTTP 500") == 4
+    for enquiry in enquiries:
+        assert reverse("admin:services_enquiry_change", args=[enquiry.pk]) in page.content.decode()
     with django_assert_num_queries(WEBHOOK_LIST_QUERIES):
         listing = admin_client.get(changelist)
     assert [w.failed_count for w in listing.context["cl"].result_list] == [4, 4, 4]
