@@ -502,6 +502,18 @@ if ENQUIRY_RESPONSE_HOURS <= 0:
     raise ImproperlyConfigured("ENQUIRY_RESPONSE_HOURS must be a positive number of hours.")
 ENQUIRY_ESCALATION_EMAILS = env.list("ENQUIRY_ESCALATION_EMAILS", default=[])
 
+# Webhooks (issue 13; README, "Webhooks"). A failed delivery is tried this many
+# times in all when the task backend can defer tasks: the first retry after
+# WEBHOOK_RETRY_SECONDS, each next one five times longer (6 hours at most).
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=5)
+WEBHOOK_RETRY_SECONDS = env.int("WEBHOOK_RETRY_SECONDS", default=30)
+# A receiver gets this long to accept the connection, then to answer.
+WEBHOOK_CONNECT_TIMEOUT_SECONDS = env.float("WEBHOOK_CONNECT_TIMEOUT_SECONDS", default=3.0)
+WEBHOOK_READ_TIMEOUT_SECONDS = env.float("WEBHOOK_READ_TIMEOUT_SECONDS", default=10.0)
+# Plain http:// to localhost, for a receiver on your own machine: debugging
+# only (tests switch it on), never an environment variable in production.
+WEBHOOK_ALLOW_LOCAL_HTTP = DEBUG
+
 # Spam defences: a form sent sooner than this after it was shown is from a bot;
 # one older than this is refused as a replay (the visitor is asked to send it again).
 ENQUIRY_MIN_FILL_SECONDS = env.int("ENQUIRY_MIN_FILL_SECONDS", default=3)

@@ -12,8 +12,8 @@ from urllib.parse import urlsplit
 from django.db import transaction
 from django.utils import timezone
 
-from services import response_clock, routing
-from services.models import Enquiry, EnquiryStatus, NotificationStatus, SpamReason
+from services import response_clock, routing, webhooks
+from services.models import Enquiry, EnquiryStatus, NotificationStatus, SpamReason, WebhookEvent
 from services.models.enquiry import UTM_FIELDS
 from services.spam import spam_reason
 from services.tasks import queue_notification
@@ -86,16 +86,20 @@ def record_enquiry(data, submission):
         enquiry.save()
         if not reason:
             queue_notification(enquiry.pk, attempt=1, site_url=submission.site_url)
+            webhooks.queue_event([enquiry.pk], WebhookEvent.CREATED, site_url=submission.site_url)
     if reason:
         logger.info("Enquiry %s stored as spam: %s", enquiry.pk, reason)
     return enquiry
 
 
-def mark_contacted(queryset):
+def mark_contacted(queryset, site_url=""):
     with transaction.atomic():
-        new = queryset.filter(status=EnquiryStatus.NEW)
+        pks = list(queryset.filter(status=EnquiryStatus.NEW).values_list("pk", flat=True))
+        new = Enquiry.objects.filter(pk__in=pks, status=EnquiryStatus.NEW)
         response_clock.record_first_response(new)
-        return new.update(status=EnquiryStatus.CONTACTED)
+        count = new.update(status=EnquiryStatus.CONTACTED)
+        webhooks.queue_event(pks, WebhookEvent.STATUS_CHANGED, site_url=site_url)
+    return count
 
 
 def mark_spam(queryset):
@@ -124,8 +128,10 @@ def mark_not_spam(queryset, site_url=""):
         unsent = dict(
             spam.filter(notified_at__isnull=True).values_list("pk", "notification_attempts")
         )
+        restored = list(spam.values_list("pk", flat=True))
         count = spam.update(status=EnquiryStatus.NEW, spam_reason="")
         _notify_again(unsent, site_url)
+        webhooks.queue_restored(restored, site_url=site_url)
     return count
 
 

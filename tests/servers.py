@@ -7,6 +7,7 @@ The benchmark's outage and load scripts (bench/) use them too.
 
 import contextlib
 import http.cookiejar
+import http.server
 import re
 import shutil
 import socket
@@ -218,6 +219,65 @@ class Visitor:
             {**fields, "name": name, "email": email, "message": message, "consent": "on",
              "website": ""},
         )  # fmt: skip
+
+
+class WebhookReceiver:
+    """
+    An HTTP server that keeps every request it receives (headers with lower
+    case names, raw body) and answers each with the next of `answers`: a
+    status code, or (status, headers, seconds to wait first); 200 once they
+    run out. stop() closes its port, as a receiver that is down would.
+    """
+
+    def __init__(self, answers=()):
+        self.port = free_port()
+        self.answers = list(answers)
+        self.requests = []  # guarded by _lock: the server answers in threads of its own
+        self._lock = threading.Lock()
+        self._server = None
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.port}/hooks/enquiries"
+
+    def _answer(self):
+        with self._lock:
+            answer = self.answers.pop(0) if self.answers else 200
+        return answer if isinstance(answer, tuple) else (answer, {}, 0)
+
+    def start(self):
+        receiver = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                headers = {name.lower(): value for name, value in self.headers.items()}
+                with receiver._lock:
+                    receiver.requests.append({"path": self.path, "headers": headers, "body": body})
+                status, extra, delay = receiver._answer()
+                time.sleep(delay)
+                self.send_response(status)
+                for name, value in extra.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self._server = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        self._server.daemon_threads = True
+        threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        ).start()
+        wait_until(lambda: accepts_connections(self.port), "webhook receiver")
+        return self
+
+    def stop(self):
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
 
 
 def _is_root():

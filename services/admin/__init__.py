@@ -1,3 +1,8 @@
 """The services app's admin: content for editors, enquiries for sales."""
 
-from services.admin import content, enquiry, routing  # noqa: F401 (they register their ModelAdmins)
+from services.admin import (  # noqa: F401 (they register their ModelAdmins)
+    content,
+    enquiry,
+    routing,
+    webhook,
+)

@@ -17,10 +17,11 @@ from django.utils.html import format_html
 from django.utils.timesince import timesince
 from django.utils.translation import ngettext
 
-from services import enquiries, exports, reports
+from services import enquiries, exports, reports, webhooks
 from services.admin.pipeline import PipelineReportMixin
 from services.admin.response_clock import CLOCK_FIELDS, OverdueFilter, ResponseClockAdminMixin
 from services.admin.routing import SalesUserChoicesMixin
+from services.admin.webhook import delivery_log
 from services.models import Enquiry, NotificationStatus
 from services.text import reveal_hidden
 
@@ -94,6 +95,7 @@ class EnquiryAdmin(
         *CONSENT_FIELDS,
         *NOTIFICATION_FIELDS,
         *CLOCK_FIELDS,
+        "webhook_deliveries",
     ]
     fieldsets = [
         ("Follow-up", {"fields": ["status", "assignee", "notes"]}),
@@ -102,6 +104,7 @@ class EnquiryAdmin(
         ("Consent", {"fields": CONSENT_FIELDS, "classes": ["collapse"]}),
         ("Notification and spam", {"fields": NOTIFICATION_FIELDS}),
         ("Response clock", {"fields": CLOCK_FIELDS}),
+        ("Webhooks", {"fields": ["webhook_deliveries"]}),
     ]
     actions = [
         "mark_contacted",
@@ -117,6 +120,17 @@ class EnquiryAdmin(
     def has_add_permission(self, request):
         # Enquiries come from the contact form only.
         return False
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # Webhooks: a new assignee or status is an event (spam never is).
+        webhooks.queue_changes(
+            obj, form.changed_data, form.initial.get("status"), site_url=self.site_url(request)
+        )
+
+    @admin.display(description="deliveries")
+    def webhook_deliveries(self, obj):
+        return delivery_log(obj.webhook_deliveries.select_related("webhook"), "webhook")
 
     @admin.display(description="name", ordering="name")
     def name_shown(self, obj):
@@ -167,7 +181,7 @@ class EnquiryAdmin(
 
     @admin.action(description="Mark selected enquiries as contacted", permissions=["change"])
     def mark_contacted(self, request, queryset):
-        count = enquiries.mark_contacted(queryset)
+        count = enquiries.mark_contacted(queryset, site_url=self.site_url(request))
         self.message_user(
             request,
             ngettext(

@@ -16,8 +16,16 @@ from services.models.enquiry import (
     TopicKind,
 )
 from services.models.routing import RoutingRule, SalesAvailability
+from services.models.webhook import (
+    DeliveryStatus,
+    Webhook,
+    WebhookDelivery,
+    WebhookEvent,
+    WebhookFormat,
+)
 
 __all__ = [
+    "DeliveryStatus",
     "Enquiry",
     "EnquiryQuerySet",
     "EnquiryStatus",
@@ -31,4 +39,8 @@ __all__ = [
     "Technology",
     "TechnologyQuerySet",
     "TopicKind",
+    "Webhook",
+    "WebhookDelivery",
+    "WebhookEvent",
+    "WebhookFormat",
 ]

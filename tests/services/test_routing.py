@@ -226,6 +226,12 @@ def test_the_sales_managers_group_manages_rules_and_views_enquiries():
         "delete_salesavailability",
         "view_salesavailability",
         "view_enquiry",
+        # Webhooks too (services.0007).
+        "add_webhook",
+        "change_webhook",
+        "delete_webhook",
+        "view_webhook",
+        "view_webhookdelivery",
     }
     assert not Permission.objects.filter(group=managers, codename="change_enquiry").exists()
 
