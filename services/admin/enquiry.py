@@ -72,7 +72,7 @@ class EnquiryAdmin(
         "topic_link",
         "age",
         "notification",
-        "assignee",
+        "assigned_to",
         "waited",
     ]
     list_filter = [
@@ -120,6 +120,13 @@ class EnquiryAdmin(
     def has_add_permission(self, request):
         # Enquiries come from the contact form only.
         return False
+
+    @admin.display(description="assignee", ordering="assignee__first_name")
+    def assigned_to(self, obj):
+        """By full name, as the assignee field offers them (username without one)."""
+        if obj.assignee is None:
+            return "—"
+        return obj.assignee.get_full_name() or obj.assignee.get_username()
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
