@@ -101,7 +101,7 @@ def send_notification(enquiry_id, attempt=1, site_url=""):
             notification_attempts=attempt - 1,
             notification_status__in=[NotificationStatus.PENDING, NotificationStatus.FAILED],
         )
-        .not_spam()
+        .genuine()
         .update(notification_attempts=attempt)
     )
     if not claimed:

@@ -1,5 +1,6 @@
 """Services and technologies (content) and the enquiries visitors send."""
 
+from services.models.contact import Contact, DailySummary, normalise_email
 from services.models.content import (
     Service,
     ServiceQuerySet,
@@ -17,6 +18,8 @@ from services.models.enquiry import (
 )
 
 __all__ = [
+    "Contact",
+    "DailySummary",
     "Enquiry",
     "EnquiryQuerySet",
     "EnquiryStatus",
@@ -28,4 +31,5 @@ __all__ = [
     "Technology",
     "TechnologyQuerySet",
     "TopicKind",
+    "normalise_email",
 ]
