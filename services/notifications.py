@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from services.models import Enquiry, NotificationStatus
+from services.qualification import qualification
 from services.models.enquiry import ERROR_MAX_LENGTH
 from services.text import is_plain_address, one_line
 
@@ -60,6 +61,7 @@ def build_notification(enquiry, site_url=""):
         "page_url": absolute(site_url, enquiry.page_url) if enquiry.page_url else "",
         "landing_page": (absolute(site_url, enquiry.landing_page) if enquiry.landing_page else ""),
         "admin_url": absolute(site_url, admin_path),
+        **qualification(enquiry),
     }
     return EmailMessage(
         subject=notification_subject(enquiry),
@@ -72,7 +74,11 @@ def build_notification(enquiry, site_url=""):
 
 def build_acknowledgement(enquiry):
     """The short receipt to the visitor (ENQUIRY_SEND_ACKNOWLEDGEMENT)."""
-    context = {"enquiry": enquiry, "site_name": settings.SITE_NAME}
+    context = {
+        "enquiry": enquiry,
+        "site_name": settings.SITE_NAME,
+        "reply_promise": settings.ENQUIRY_REPLY_PROMISE,
+    }
     return EmailMessage(
         subject=one_line(f"We have your enquiry – {settings.SITE_NAME}"),
         body=render_to_string("services/email/enquiry_acknowledgement.txt", context),
