@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from services.models import Enquiry, NotificationStatus
-from services.qualification import qualification
 from services.models.enquiry import ERROR_MAX_LENGTH
+from services.qualification import qualification
 from services.text import is_plain_address, one_line
 
 logger = logging.getLogger(__name__)

@@ -18,6 +18,7 @@ from django.utils.timesince import timesince
 from django.utils.translation import ngettext
 
 from services import enquiries, exports, reports
+from services.admin.contact_fields import CONTACT_FIELDS, ContactFieldsMixin, HeldFilter
 from services.models import Enquiry, NotificationStatus
 from services.text import reveal_hidden
 
@@ -57,7 +58,7 @@ NOTIFICATION_FIELDS = [
 
 
 @admin.register(Enquiry)
-class EnquiryAdmin(admin.ModelAdmin):
+class EnquiryAdmin(ContactFieldsMixin, admin.ModelAdmin):
     list_display = [
         "name_shown",
         "status",
@@ -68,23 +69,45 @@ class EnquiryAdmin(admin.ModelAdmin):
         "notification",
         "assignee",
     ]
-    list_filter = ["status", "topic_kind", "notification_status", "created_at", "assignee"]
+    list_filter = [
+        HeldFilter,
+        "status",
+        "topic_kind",
+        "notification_status",
+        "created_at",
+        "assignee",
+    ]
     search_fields = ["name", "email", "company", "message"]
     list_select_related = ["term", "service", "technology", "assignee"]
     date_hierarchy = "created_at"
     list_per_page = 100
     show_full_result_count = False
     # The visitor's data is evidence of what they sent: never editable.
-    readonly_fields = [*VISITOR_FIELDS, *SOURCE_FIELDS, *CONSENT_FIELDS, *NOTIFICATION_FIELDS]
+    readonly_fields = [
+        *VISITOR_FIELDS,
+        *SOURCE_FIELDS,
+        *CONSENT_FIELDS,
+        *NOTIFICATION_FIELDS,
+        *CONTACT_FIELDS,
+    ]
     fieldsets = [
         ("Follow-up", {"fields": ["status", "assignee", "notes"]}),
         ("Enquiry", {"fields": VISITOR_FIELDS}),
+        ("The person and what they read", {"fields": CONTACT_FIELDS}),
         ("Where they came from", {"fields": SOURCE_FIELDS, "classes": ["collapse"]}),
         ("Consent", {"fields": CONSENT_FIELDS, "classes": ["collapse"]}),
         ("Notification and spam", {"fields": NOTIFICATION_FIELDS}),
     ]
-    actions = ["mark_contacted", "mark_spam", "mark_not_spam", "resend_notification", "export_csv"]
+    actions = [
+        "mark_contacted",
+        "mark_spam",
+        "mark_not_spam",
+        "resend_notification",
+        "export_csv",
+        "release_held",
+    ]
     change_list_template = "admin/services/enquiry/change_list.html"
+    change_form_template = "admin/services/enquiry/change_form.html"
 
     def has_add_permission(self, request):
         # Enquiries come from the contact form only.
