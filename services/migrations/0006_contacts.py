@@ -7,15 +7,16 @@ from django.db import migrations, models
 
 
 def link_contacts(apps, schema_editor):
-    """One Contact per normalised address of the enquiries already stored."""
+    """One Contact per normalised address (trimmed, lower-cased) of the enquiries already stored."""
     Enquiry = apps.get_model("services", "Enquiry")
     Contact = apps.get_model("services", "Contact")
-    addresses = Enquiry.objects.filter(contact__isnull=True).values_list("email", flat=True)
-    for address in sorted({email.strip().lower() for email in addresses.iterator()}):
+    by_address = {}
+    rows = Enquiry.objects.filter(contact__isnull=True).values_list("pk", "email")
+    for pk, email in rows.iterator():
+        by_address.setdefault(email.strip().lower(), []).append(pk)
+    for address, pks in sorted(by_address.items()):
         contact, _ = Contact.objects.get_or_create(email=address)
-        Enquiry.objects.filter(contact__isnull=True, email__iexact=address).update(
-            contact=contact
-        )
+        Enquiry.objects.filter(pk__in=pks).update(contact=contact)
 
 
 class Migration(migrations.Migration):

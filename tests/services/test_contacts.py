@@ -202,3 +202,21 @@ def test_retention_purge_deletes_contacts_left_without_an_enquiry():
 
     assert list(Contact.objects.all()) == [kept]
     assert kept.enquiries.count() == 1
+
+
+def test_migration_links_enquiries_stored_before_contacts_one_contact_per_address():
+    from importlib import import_module
+
+    from django.apps import apps
+
+    legacy = [make_enquiry(email=email) for email in ("Ada@Example.com", "ada@example.com ")]
+    other = make_enquiry(email="grace@example.com")
+
+    import_module("services.migrations.0006_contacts").link_contacts(apps, None)
+
+    ada = Contact.objects.get(email="ada@example.com")
+    assert str(ada) == "ada@example.com"
+    assert sorted(e.pk for e in ada.enquiries.all()) == sorted(e.pk for e in legacy)
+    other.refresh_from_db()
+    assert other.contact.email == "grace@example.com"
+    assert Contact.objects.count() == 2
