@@ -44,10 +44,12 @@ def split_source(source, host):
 
 def record_enquiry(data, submission):
     """
-    Store a valid form's enquiry (as spam when it looks like spam) and, for a
-    genuine one, queue the email to sales once the transaction commits.
-    Counts the email address against its rate limit first. Returns the
-    enquiry, or None for a flood over the rate limit that is not worth keeping.
+    Store a valid form's enquiry (as spam when it looks like spam, held for
+    review when merely suspicious), linked to its Contact, and, for a genuine
+    one, queue the email to sales once the transaction commits. Counts the
+    email address against its rate limit first. Returns the enquiry (the first
+    copy, for a double submit), or None for a flood over the rate limit that
+    is not worth keeping.
     """
     submission.count_email(data["email"])
     if submission.rate_limited and not submission.worth_keeping:

@@ -78,7 +78,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='enquiry',
             name='status',
-            field=models.CharField(choices=[('new', 'New'), ('contacted', 'Contacted'), ('qualified', 'Qualified'), ('won', 'Won'), ('lost', 'Lost'), ('spam', 'Spam'), ('held', 'Held for review')], db_index=True, default='new', help_text='Where this lead stands. Spam is kept but never notified.', max_length=20),
+            field=models.CharField(choices=[('new', 'New'), ('contacted', 'Contacted'), ('qualified', 'Qualified'), ('won', 'Won'), ('lost', 'Lost'), ('spam', 'Spam'), ('held', 'Held for review')], db_index=True, default='new', help_text='Where this lead stands. Held and spam enquiries are kept but not notified.', max_length=20),
         ),
         migrations.AddField(
             model_name='enquiry',

@@ -187,7 +187,7 @@ class Enquiry(models.Model):
         choices=EnquiryStatus,
         default=EnquiryStatus.NEW,
         db_index=True,
-        help_text="Where this lead stands. Spam is kept but never notified.",
+        help_text="Where this lead stands. Held and spam enquiries are kept but not notified.",
     )
     spam_reason = models.CharField("why spam", max_length=20, choices=SpamReason, blank=True)
     assignee = models.ForeignKey(
