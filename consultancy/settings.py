@@ -16,7 +16,8 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import environ
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.validators import URLValidator
 from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -532,3 +533,37 @@ ENQUIRY_IP_HASH_KEY = secret(
     "ENQUIRY_IP_HASH_KEY",
     default=hmac.new(SECRET_KEY.encode(), b"services.enquiry.ip-hash", hashlib.sha256).hexdigest(),
 )
+
+# Contacts, journey, qualification, held for review and the reply promise
+# (README, "Enquiries" › "Returning contacts" and the sections after it).
+# The promise visitors read, word for word, on the call to action, the contact
+# and thank-you pages and the receipt email: "We reply {promise}."
+ENQUIRY_REPLY_PROMISE = env.str("ENQUIRY_REPLY_PROMISE", default="within one working day")
+# The optional qualification questions on the contact form: (stored value, label).
+# Changing a label changes how stored enquiries show it; a value no longer
+# listed is shown as stored.
+ENQUIRY_BUDGET_CHOICES = [
+    ("under-10k", "Under £10,000"),
+    ("10k-50k", "£10,000 to £50,000"),
+    ("50k-150k", "£50,000 to £150,000"),
+    ("over-150k", "Over £150,000"),
+    ("unknown", "Not sure yet"),
+]
+ENQUIRY_TIMELINE_CHOICES = [
+    ("now", "As soon as possible"),
+    ("quarter", "Within three months"),
+    ("half-year", "Within six months"),
+    ("exploring", "Just exploring"),
+]
+# A second identical message from the same address within this many minutes
+# is a double submit: merged into the first, not stored or notified again.
+ENQUIRY_DUPLICATE_MINUTES = env.int("ENQUIRY_DUPLICATE_MINUTES", default=10)
+# Where visitors can book a call, offered on the thank-you page: an https URL.
+SALES_BOOKING_URL = env.str("SALES_BOOKING_URL", default="")
+if SALES_BOOKING_URL:
+    try:
+        URLValidator(schemes=["https"])(SALES_BOOKING_URL)
+    except ValidationError as error:
+        raise ImproperlyConfigured(
+            f"SALES_BOOKING_URL must be an https:// URL, not {SALES_BOOKING_URL!r}."
+        ) from error

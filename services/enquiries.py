@@ -12,10 +12,10 @@ from urllib.parse import urlsplit
 from django.db import transaction
 from django.utils import timezone
 
-from services import response_clock, routing, webhooks
+from services import contacts, response_clock, routing, webhooks
 from services.models import Enquiry, EnquiryStatus, NotificationStatus, SpamReason, WebhookEvent
 from services.models.enquiry import UTM_FIELDS
-from services.spam import spam_reason
+from services.spam import HOLD_REASONS, spam_reason
 from services.tasks import queue_notification
 from services.text import is_site_path
 
@@ -44,10 +44,12 @@ def split_source(source, host):
 
 def record_enquiry(data, submission):
     """
-    Store a valid form's enquiry (as spam when it looks like spam) and, for a
-    genuine one, queue the email to sales once the transaction commits.
-    Counts the email address against its rate limit first. Returns the
-    enquiry, or None for a flood over the rate limit that is not worth keeping.
+    Store a valid form's enquiry (as spam when it looks like spam, held for
+    review when merely suspicious), linked to its Contact, and, for a genuine
+    one, queue the email to sales once the transaction commits. Counts the
+    email address against its rate limit first. Returns the enquiry (the first
+    copy, for a double submit), or None for a flood over the rate limit that
+    is not worth keeping.
     """
     submission.count_email(data["email"])
     if submission.rate_limited and not submission.worth_keeping:
@@ -75,11 +77,24 @@ def record_enquiry(data, submission):
         **{name: touch.get(name, "") for name in UTM_FIELDS},
     )
     enquiry.topic = topic
+    # Contacts: what the visitor read and how they qualify themselves.
+    enquiry.journey = data.get("journey") or []
+    enquiry.budget = data.get("budget", "")
+    enquiry.timeline = data.get("timeline", "")
     if reason:
-        enquiry.status = EnquiryStatus.SPAM
+        enquiry.status = EnquiryStatus.HELD if reason in HOLD_REASONS else EnquiryStatus.SPAM
         enquiry.spam_reason = reason
         enquiry.notification_status = NotificationStatus.NOT_NEEDED
     with transaction.atomic():
+        enquiry.contact = contacts.contact_for(enquiry.email)
+        first = contacts.find_double_submit(enquiry.contact, enquiry.message)
+        if first is not None:
+            # A double submit: the first copy stands. Sent again without doubt
+            # about it, a held first copy is released (and notified) now.
+            if first.status == EnquiryStatus.HELD and not reason:
+                release_held(Enquiry.objects.filter(pk=first.pk), submission.site_url)
+            logger.info("Enquiry merged into %s: sent twice", first.pk)
+            return first
         if not reason:
             # Spam is never routed: it would take a team member's turn.
             enquiry.assignee = routing.assignee_for(topic)
@@ -88,7 +103,7 @@ def record_enquiry(data, submission):
             queue_notification(enquiry.pk, attempt=1, site_url=submission.site_url)
             webhooks.queue_event([enquiry.pk], WebhookEvent.CREATED, site_url=submission.site_url)
     if reason:
-        logger.info("Enquiry %s stored as spam: %s", enquiry.pk, reason)
+        logger.info("Enquiry %s stored as %s: %s", enquiry.pk, enquiry.status, reason)
     return enquiry
 
 
@@ -121,24 +136,38 @@ def _notify_again(attempts_by_pk, site_url):
         queue_notification(pk, attempt=attempts + 1, site_url=site_url)
 
 
-def mark_not_spam(queryset, site_url=""):
-    """Back to new; sales are notified of those they never heard about."""
+def _back_to_new(queryset, status, site_url):
+    """Enquiries of `status` back to new; sales are notified of those they never heard about."""
     with transaction.atomic():
-        spam = queryset.filter(status=EnquiryStatus.SPAM)
+        chosen = queryset.filter(status=status)
         unsent = dict(
-            spam.filter(notified_at__isnull=True).values_list("pk", "notification_attempts")
+            chosen.filter(notified_at__isnull=True).values_list("pk", "notification_attempts")
         )
-        restored = list(spam.values_list("pk", flat=True))
-        count = spam.update(status=EnquiryStatus.NEW, spam_reason="")
+        restored = list(chosen.values_list("pk", flat=True))
+        count = chosen.update(status=EnquiryStatus.NEW, spam_reason="")
+        # Never routed while held or spam: routed now, before sales are told.
+        for enquiry in Enquiry.objects.filter(pk__in=restored, assignee__isnull=True):
+            if (assignee := routing.assignee_for(enquiry.topic)) is not None:
+                Enquiry.objects.filter(pk=enquiry.pk).update(assignee=assignee)
         _notify_again(unsent, site_url)
         webhooks.queue_restored(restored, site_url=site_url)
     return count
 
 
+def mark_not_spam(queryset, site_url=""):
+    """Back to new; sales are notified of those they never heard about."""
+    return _back_to_new(queryset, EnquiryStatus.SPAM, site_url)
+
+
+def release_held(queryset, site_url=""):
+    """Held for review, now judged genuine: back to new, and sales are notified as usual."""
+    return _back_to_new(queryset, EnquiryStatus.HELD, site_url)
+
+
 def resend_notifications(queryset, site_url=""):
     """Send the email to sales again for each genuine enquiry; returns how many."""
     with transaction.atomic():
-        genuine = dict(queryset.not_spam().values_list("pk", "notification_attempts"))
+        genuine = dict(queryset.genuine().values_list("pk", "notification_attempts"))
         _notify_again(genuine, site_url)
     return len(genuine)
 
@@ -147,7 +176,7 @@ def undelivered(stale_after):
     """Genuine enquiries whose email failed, or is still pending after `stale_after`."""
     pending_since = timezone.now() - stale_after
     return (
-        Enquiry.objects.not_spam()
+        Enquiry.objects.genuine()
         .filter(notification_status__in=[NotificationStatus.PENDING, NotificationStatus.FAILED])
         .exclude(notification_status=NotificationStatus.PENDING, created_at__gt=pending_since)
     )

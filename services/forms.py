@@ -11,6 +11,7 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html
 
 from consultancy.links import url_for
+from services.journey import clean_journey
 from services.models.enquiry import (
     COMPANY_MAX_LENGTH,
     EMAIL_MAX_LENGTH,
@@ -181,6 +182,18 @@ class EnquiryForm(forms.Form):
             "null_characters_not_allowed": control_character_message("your message"),
         },
     )
+    # Contacts: optional qualification, choices from settings (read per form,
+    # so that a settings override applies at once).
+    budget = forms.ChoiceField(
+        label="Budget (optional)",
+        required=False,
+        choices=lambda: [("", "Prefer not to say"), *settings.ENQUIRY_BUDGET_CHOICES],
+    )
+    timeline = forms.ChoiceField(
+        label="When would you like to start? (optional)",
+        required=False,
+        choices=lambda: [("", "Prefer not to say"), *settings.ENQUIRY_TIMELINE_CHOICES],
+    )
     consent = forms.BooleanField(
         error_messages={
             "required": "Please agree to the privacy notice so that we can store and answer "
@@ -198,6 +211,8 @@ class EnquiryForm(forms.Form):
     topic = HiddenValue()
     source = HiddenValue()
     started = HiddenValue()
+    # Filled in by static/js/journey.js from sessionStorage; empty without it.
+    journey = HiddenValue()
 
     honeypot_field = "website"
 
@@ -249,6 +264,10 @@ class EnquiryForm(forms.Form):
     def clean_started(self):
         """Seconds the visitor took, or None when the timestamp is missing or forged."""
         return form_age(self.cleaned_data.get("started", ""))
+
+    def clean_journey(self):
+        """The pages read before writing; anything malformed is dropped, never an error."""
+        return clean_journey(self.cleaned_data.get("journey", ""))
 
     def clean_website(self):
         # Whatever a bot typed, the value only matters as "filled in or not".

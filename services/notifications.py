@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from services.models import Enquiry, NotificationStatus
 from services.models.enquiry import ERROR_MAX_LENGTH
+from services.qualification import qualification
 from services.text import is_plain_address, one_line
 
 logger = logging.getLogger(__name__)
@@ -72,6 +73,7 @@ def build_notification(enquiry, site_url=""):
         "landing_page": (absolute(site_url, enquiry.landing_page) if enquiry.landing_page else ""),
         "admin_url": absolute(site_url, admin_path),
         "to": recipients(enquiry),
+        **qualification(enquiry),
     }
     return EmailMessage(
         subject=notification_subject(enquiry),
@@ -84,7 +86,11 @@ def build_notification(enquiry, site_url=""):
 
 def build_acknowledgement(enquiry):
     """The short receipt to the visitor (ENQUIRY_SEND_ACKNOWLEDGEMENT)."""
-    context = {"enquiry": enquiry, "site_name": settings.SITE_NAME}
+    context = {
+        "enquiry": enquiry,
+        "site_name": settings.SITE_NAME,
+        "reply_promise": settings.ENQUIRY_REPLY_PROMISE,
+    }
     return EmailMessage(
         subject=one_line(f"We have your enquiry – {settings.SITE_NAME}"),
         body=render_to_string("services/email/enquiry_acknowledgement.txt", context),
@@ -113,7 +119,7 @@ def send_notification(enquiry_id, attempt=1, site_url=""):
             notification_attempts=attempt - 1,
             notification_status__in=[NotificationStatus.PENDING, NotificationStatus.FAILED],
         )
-        .not_spam()
+        .genuine()
         .update(notification_attempts=attempt)
     )
     if not claimed:

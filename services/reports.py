@@ -1,6 +1,7 @@
 """
 The "Leads by page" report for sales: genuine enquiries per source page and per
-week, with the figures its bar charts are drawn from.
+week, with the figures its bar charts are drawn from, and the assists: how many
+enquiries read a page on the way to writing from another (Enquiry.journey).
 """
 
 from dataclasses import dataclass
@@ -8,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
+from services.journey import assisted_pages
 from services.models import Enquiry
 from services.text import is_site_path
 
@@ -22,6 +24,8 @@ class PageLeads:
     counts: list
     total: int = 0
     bar_width: int = 0
+    # Enquiries sent from another page whose journey included this one.
+    assists: int = 0
 
     @property
     def link(self):
@@ -36,6 +40,7 @@ class LeadsReport:
     week_totals: list
     week_bars: list
     total: int
+    assists: int = 0
 
 
 def leads_by_page(weeks, now=None):
@@ -59,7 +64,8 @@ def leads_by_page(weeks, now=None):
             page.total += row["count"]
             page.title = page.title or row["title"] or ""
 
-    ordered = sorted(pages.values(), key=lambda page: (-page.total, page.page_url))
+    assists = count_assists(pages, since, weeks)
+    ordered = sorted(pages.values(), key=lambda page: (-page.total, -page.assists, page.page_url))
     busiest_page = max((page.total for page in ordered), default=0)
     for page in ordered:
         page.bar_width = round(CHART_WIDTH * page.total / busiest_page) if busiest_page else 0
@@ -86,4 +92,28 @@ def leads_by_page(weeks, now=None):
         week_totals=week_totals,
         week_bars=week_bars,
         total=sum(week_totals),
+        assists=assists,
     )
+
+
+def count_assists(pages, since, weeks):
+    """
+    Credit each page on a genuine enquiry's journey (other than its source
+    page, counted once per enquiry) in `pages`, adding the pages only assists
+    reached. One query, streamed; returns the number of assists.
+    """
+    rows = (
+        Enquiry.objects.genuine()
+        .filter(created_at__gte=since)
+        .values_list("page_url", "journey")
+        .iterator(chunk_size=2000)
+    )
+    total = 0
+    for page_url, journey in rows:
+        for page in assisted_pages(journey, page_url):
+            path = page["path"]
+            if path not in pages:
+                pages[path] = PageLeads(path, str(page.get("title") or ""), [0] * weeks)
+            pages[path].assists += 1
+            total += 1
+    return total

@@ -3,7 +3,10 @@ Retention and access requests: deleting enquiries past the retention period
 (purge_enquiries) and everything held about one person (export_enquiries).
 """
 
-from services.models import Enquiry, EnquiryStatus
+from django.db import transaction
+
+from services import contacts
+from services.models import Contact, Enquiry, EnquiryStatus, normalise_email
 from services.models.enquiry import UTM_FIELDS
 
 PERSONAL_FIELDS = [
@@ -24,6 +27,10 @@ PERSONAL_FIELDS = [
     "status",
     "notes",
     "created_at",
+    # Contacts: what they read and how they qualified the enquiry.
+    "journey",
+    "budget",
+    "timeline",
 ]
 
 
@@ -36,8 +43,33 @@ def personal_data(enquiry):
     return data
 
 
+def contact_data(email):
+    """The Contact held for this address, for an access request, or None."""
+    contact = Contact.objects.filter(email=normalise_email(email)).first()
+    if contact is None:
+        return None
+    return {"id": contact.pk, "email": contact.email, "created_at": contact.created_at.isoformat()}
+
+
+def erase_person(email):
+    """
+    Delete everything held about one person (an erasure request): their
+    enquiries, linked or matched by address in any case, and their Contact.
+    Returns how many enquiries were deleted.
+    """
+    with transaction.atomic():
+        linked = Enquiry.objects.filter(contact__email=normalise_email(email))
+        _, per_model = (Enquiry.objects.for_email(email) | linked).delete()
+        Contact.objects.filter(email=normalise_email(email)).delete()
+    return per_model.get(Enquiry._meta.label, 0)
+
+
 def purge(before, *, spam_only=False, batch_size=500, dry_run=False):
-    """Delete enquiries received before `before`, in batches; returns how many."""
+    """
+    Delete enquiries received before `before`, in batches; returns how many.
+    A contact left with no enquiry goes too: nothing is kept about a person
+    once their last enquiry has gone.
+    """
     queryset = Enquiry.objects.received_before(before)
     if spam_only:
         queryset = queryset.filter(status=EnquiryStatus.SPAM)
@@ -47,4 +79,5 @@ def purge(before, *, spam_only=False, batch_size=500, dry_run=False):
     while batch := list(queryset.order_by("pk").values_list("pk", flat=True)[:batch_size]):
         Enquiry.objects.filter(pk__in=batch).delete()
         deleted += len(batch)
+    contacts.delete_orphans()
     return deleted

@@ -133,14 +133,24 @@ def start_submission(request):
     )
 
 
+# Contacts: reasons that make a submission suspicious, not certainly spam. A
+# password manager fills the form in under a second, and a privacy extension
+# may strip the timestamp: such enquiries are held for review (status "held"),
+# never silently filed as spam. A filled honeypot or a flood is spam.
+HOLD_REASONS = frozenset({SpamReason.TOO_FAST, SpamReason.NO_TIMESTAMP})
+
+
 def spam_reason(data, submission):
-    """Why this valid submission looks like spam, or None if it does not."""
+    """
+    Why this valid submission looks like spam, or None if it does not. The
+    certain reasons come first, so that a flood is spam even when also fast.
+    """
     if data["website"]:
         return SpamReason.HONEYPOT
+    if submission.rate_limited:
+        return SpamReason.RATE_LIMITED
     if data["started"] is None:
         return SpamReason.NO_TIMESTAMP
     if data["started"] < settings.ENQUIRY_MIN_FILL_SECONDS:
         return SpamReason.TOO_FAST
-    if submission.rate_limited:
-        return SpamReason.RATE_LIMITED
     return None

@@ -72,7 +72,9 @@ def contact(request):
 
 @never_cache
 def contact_thanks(request):
-    return render(request, "services/contact_thanks.html")
+    return render(
+        request, "services/contact_thanks.html", {"booking_url": settings.SALES_BOOKING_URL}
+    )
 
 
 def too_many_requests(request):

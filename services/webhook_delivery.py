@@ -206,6 +206,8 @@ def retry_delay(attempt, at_least=0):
 def skip_reason(delivery):
     if delivery.enquiry.status == EnquiryStatus.SPAM:
         return "Not sent: the enquiry is spam."
+    if delivery.enquiry.status == EnquiryStatus.HELD:
+        return "Not sent: the enquiry is held for review."
     if not delivery.webhook.is_active:
         return "Not sent: the webhook is switched off."
     if delivery.event not in delivery.webhook.events:

@@ -27,7 +27,8 @@ def new_message_id():
 
 
 def genuine(enquiry_ids):
-    return list(Enquiry.objects.filter(pk__in=enquiry_ids).not_spam().values_list("pk", flat=True))
+    """Neither spam nor held for review: the enquiries webhooks may hear of."""
+    return list(Enquiry.objects.filter(pk__in=enquiry_ids).genuine().values_list("pk", flat=True))
 
 
 def _queue(pairs, site_url):
@@ -77,7 +78,8 @@ def queue_restored(enquiry_ids, site_url=""):
 
 def queue_changes(enquiry, changed_fields, previous_status, site_url=""):
     """What an edit of one enquiry (the admin's form) tells the webhooks."""
-    if previous_status == EnquiryStatus.SPAM and enquiry.status != EnquiryStatus.SPAM:
+    unheard = (EnquiryStatus.SPAM, EnquiryStatus.HELD)
+    if previous_status in unheard and enquiry.status not in unheard:
         return queue_restored([enquiry.pk], site_url)
     deliveries = []
     if "assignee" in changed_fields:

@@ -50,6 +50,8 @@ def test_the_crontab_schedules_every_job_the_site_needs():
             "refresh_scheduled",
             "resend_enquiry_notifications",
             "enquiry_reminders",
+            "enquiry_daily_summary",
+            "enquiry_daily_summary",
             "purge_enquiries",
             "purge_enquiries",
             "prune_db_task_results",

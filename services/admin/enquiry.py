@@ -18,6 +18,7 @@ from django.utils.timesince import timesince
 from django.utils.translation import ngettext
 
 from services import enquiries, exports, reports, webhooks
+from services.admin.contact_fields import CONTACT_FIELDS, ContactFieldsMixin, HeldFilter
 from services.admin.pipeline import PipelineReportMixin
 from services.admin.response_clock import CLOCK_FIELDS, OverdueFilter, ResponseClockAdminMixin
 from services.admin.routing import SalesUserChoicesMixin
@@ -62,7 +63,11 @@ NOTIFICATION_FIELDS = [
 
 @admin.register(Enquiry)
 class EnquiryAdmin(
-    PipelineReportMixin, ResponseClockAdminMixin, SalesUserChoicesMixin, admin.ModelAdmin
+    ContactFieldsMixin,
+    PipelineReportMixin,
+    ResponseClockAdminMixin,
+    SalesUserChoicesMixin,
+    admin.ModelAdmin,
 ):
     list_display = [
         "name_shown",
@@ -76,6 +81,7 @@ class EnquiryAdmin(
         "waited",
     ]
     list_filter = [
+        HeldFilter,
         "status",
         OverdueFilter,
         "topic_kind",
@@ -96,10 +102,12 @@ class EnquiryAdmin(
         *NOTIFICATION_FIELDS,
         *CLOCK_FIELDS,
         "webhook_deliveries",
+        *CONTACT_FIELDS,
     ]
     fieldsets = [
         ("Follow-up", {"fields": ["status", "assignee", "notes"]}),
         ("Enquiry", {"fields": VISITOR_FIELDS}),
+        ("The person and what they read", {"fields": CONTACT_FIELDS}),
         ("Where they came from", {"fields": SOURCE_FIELDS, "classes": ["collapse"]}),
         ("Consent", {"fields": CONSENT_FIELDS, "classes": ["collapse"]}),
         ("Notification and spam", {"fields": NOTIFICATION_FIELDS}),
@@ -113,9 +121,11 @@ class EnquiryAdmin(
         "mark_not_spam",
         "resend_notification",
         "export_csv",
+        "release_held",
     ]
     sales_user_fields = ("assignee",)
     change_list_template = "admin/services/enquiry/change_list.html"
+    change_form_template = "admin/services/enquiry/change_form.html"
 
     def has_add_permission(self, request):
         # Enquiries come from the contact form only.

@@ -1,5 +1,6 @@
 """Services and technologies (content) and the enquiries visitors send."""
 
+from services.models.contact import Contact, DailySummary, normalise_email
 from services.models.content import (
     Service,
     ServiceQuerySet,
@@ -25,6 +26,8 @@ from services.models.webhook import (
 )
 
 __all__ = [
+    "Contact",
+    "DailySummary",
     "DeliveryStatus",
     "Enquiry",
     "EnquiryQuerySet",
@@ -43,4 +46,5 @@ __all__ = [
     "WebhookDelivery",
     "WebhookEvent",
     "WebhookFormat",
+    "normalise_email",
 ]

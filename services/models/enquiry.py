@@ -25,6 +25,7 @@ URL_MAX_LENGTH = 500
 UTM_MAX_LENGTH = 200
 USER_AGENT_MAX_LENGTH = 300
 ERROR_MAX_LENGTH = 1000
+QUALIFICATION_MAX_LENGTH = 40
 # The campaign parameters a first touch records, by their field names.
 UTM_FIELDS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
 
@@ -56,6 +57,9 @@ class EnquiryStatus(models.TextChoices):
     WON = "won", "Won"
     LOST = "lost", "Lost"
     SPAM = "spam", "Spam"
+    # Contacts: suspicious but not certainly spam (services/spam.py), kept
+    # from sales' inbox until someone releases it.
+    HELD = "held", "Held for review"
 
 
 class SpamReason(models.TextChoices):
@@ -76,6 +80,10 @@ class NotificationStatus(models.TextChoices):
 class EnquiryQuerySet(models.QuerySet):
     def not_spam(self):
         return self.exclude(status=EnquiryStatus.SPAM)
+
+    def genuine(self):
+        """Neither spam nor held for review: what sales are notified of and reports count."""
+        return self.exclude(status__in=[EnquiryStatus.SPAM, EnquiryStatus.HELD])
 
     def received_before(self, moment):
         return self.filter(created_at__lt=moment)
@@ -103,7 +111,7 @@ class EnquiryQuerySet(models.QuerySet):
         and the page's topic title.
         """
         return (
-            self.not_spam()
+            self.genuine()
             .filter(created_at__gte=since)
             .annotate(week=TruncWeek("created_at"))
             .values("page_url", "week")
@@ -188,7 +196,7 @@ class Enquiry(models.Model):
         choices=EnquiryStatus,
         default=EnquiryStatus.NEW,
         db_index=True,
-        help_text="Where this lead stands. Spam is kept but never notified.",
+        help_text="Where this lead stands. Held and spam enquiries are kept but not notified.",
     )
     spam_reason = models.CharField("why spam", max_length=20, choices=SpamReason, blank=True)
     assignee = models.ForeignKey(
@@ -235,6 +243,33 @@ class Enquiry(models.Model):
     reminder_due_at = models.DateTimeField(null=True, blank=True, editable=False)
     reminder_sent_at = models.DateTimeField("reminder sent", null=True, blank=True)
     escalation_sent_at = models.DateTimeField("escalation sent", null=True, blank=True)
+    # Contacts: who wrote (one Contact per address), what they read before
+    # writing, and how they qualify themselves (services/contacts.py, journey.py).
+    contact = models.ForeignKey(
+        "services.Contact",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="enquiries",
+        help_text="The person, by normalised email address; links their enquiries.",
+    )
+    journey = models.JSONField(
+        "pages read",
+        default=list,
+        blank=True,
+        help_text="The pages of this site read in this visit before writing, oldest first "
+        "(at most 10 of {path, title}); empty without JavaScript.",
+    )
+    budget = models.CharField(
+        max_length=QUALIFICATION_MAX_LENGTH,
+        blank=True,
+        help_text="The budget range the visitor chose (ENQUIRY_BUDGET_CHOICES).",
+    )
+    timeline = models.CharField(
+        max_length=QUALIFICATION_MAX_LENGTH,
+        blank=True,
+        help_text="When the visitor hopes to start (ENQUIRY_TIMELINE_CHOICES).",
+    )
 
     objects = EnquiryQuerySet.as_manager()
 

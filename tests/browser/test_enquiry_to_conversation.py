@@ -67,6 +67,12 @@ def test_a_visitor_enquires_and_the_routed_sales_user_answers(site, grace, new_c
     expect(row).to_contain_text("Grace Hopper")
     row.get_by_role("link").first.click()
     expect(sales.get_by_text("not answered yet")).to_be_visible()
+    # The three pages the visitor read, in order, before writing.
+    pages = sales.locator(".field-journey_shown ol.enquiry-journey li")
+    expect(pages).to_have_count(3)
+    expect(pages.nth(0)).to_contain_text("/services/")
+    expect(pages.nth(1)).to_contain_text(site.service.get_absolute_url())
+    expect(pages.nth(2)).to_contain_text(f"/glossary/{TERM_SLUG}/")
 
     sales.locator("#id_status").select_option(EnquiryStatus.CONTACTED)
     sales.get_by_role("button", name="Save and continue editing").first.click()

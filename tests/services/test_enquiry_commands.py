@@ -107,7 +107,7 @@ def test_export_prints_one_persons_enquiries_as_json_ignoring_case():
 
     out, err = run("export_enquiries", "--email", "ADA@example.COM")
 
-    data = json.loads(out)
+    data = json.loads(out)["enquiries"]
     assert [item["id"] for item in data] == [first.pk, second.pk]
     assert data[0]["message"] == "First <b>message</b>"
     assert data[0]["topic_title"] == "Foundation Model"
@@ -121,7 +121,7 @@ def test_export_prints_one_persons_enquiries_as_json_ignoring_case():
 def test_export_of_an_unknown_address_is_an_empty_list():
     make_enquiry(email="someone@example.com")
     out, err = run("export_enquiries", "--email", "nobody@example.com")
-    assert json.loads(out) == []
+    assert json.loads(out) == {"contact": None, "enquiries": []}
     assert "Exported 0 enquiries" in err
 
 
@@ -142,5 +142,5 @@ def test_export_streams_rather_than_loading_everything(monkeypatch):
 
     monkeypatch.setattr(EnquiryQuerySet, "iterator", spy)
     out, _ = run("export_enquiries", "--email", "ada@example.com")
-    assert len(json.loads(out)) == 3
+    assert len(json.loads(out)["enquiries"]) == 3
     assert iterated == [200]

@@ -10,7 +10,7 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from services import routing
+from services import enquiries, routing
 from services.models import Enquiry, EnquiryStatus, RoutingRule, SalesAvailability
 from tests.factories import (
     make_enquiry,
@@ -128,6 +128,19 @@ def test_spam_is_never_routed_nor_emailed(send_enquiry, enquiry_form_data, peopl
     assert mail.outbox == []
     rule.refresh_from_db()
     assert rule.last_assignee is None
+
+
+def test_a_held_enquiry_is_routed_when_released(
+    send_enquiry, enquiry_form_data, people, django_capture_on_commit_callbacks
+):
+    make_rule("*", owner=people["ann"])
+    enquiry = enquire(send_enquiry, enquiry_form_data, started=None)  # no time trap: held
+    assert (enquiry.status, enquiry.assignee) == (EnquiryStatus.HELD, None)
+    with django_capture_on_commit_callbacks(execute=True):
+        enquiries.release_held(Enquiry.objects.filter(pk=enquiry.pk))
+    enquiry.refresh_from_db()
+    assert (enquiry.status, enquiry.assignee) == (EnquiryStatus.NEW, people["ann"])
+    assert [message.to for message in mail.outbox] == [["ann@example.com"]]
 
 
 def test_a_team_takes_enquiries_in_turn_skipping_people_who_are_away(

@@ -1,4 +1,4 @@
-"""Spam defences: suspected spam is stored as spam and never notified, never silently lost."""
+"""Spam defences: spam is stored as spam, the merely suspicious held for review; neither is notified or lost."""
 
 import time
 
@@ -16,9 +16,9 @@ CONTACT_URL = reverse("services:contact")
 THANKS_URL = reverse("services:contact_thanks")
 
 
-def assert_quarantined(reason):
+def assert_quarantined(reason, status=EnquiryStatus.SPAM):
     enquiry = Enquiry.objects.get()
-    assert enquiry.status == EnquiryStatus.SPAM
+    assert enquiry.status == status
     assert enquiry.spam_reason == reason
     assert enquiry.notification_status == NotificationStatus.NOT_NEEDED
     assert not mail.outbox
@@ -33,10 +33,11 @@ def test_filled_honeypot_is_stored_as_spam_and_not_notified(send_enquiry, enquir
     assert_quarantined(SpamReason.HONEYPOT)
 
 
-def test_form_sent_too_soon_after_it_was_shown_is_spam(send_enquiry, enquiry_form_data):
+def test_form_sent_too_soon_after_it_was_shown_is_held_for_review(send_enquiry, enquiry_form_data):
+    # A password manager fills the form in under a second: suspicious, not spam.
     response = send_enquiry(enquiry_form_data(started=sign_timestamp(at=time.time() - 1)))
     assert response.url == THANKS_URL
-    assert_quarantined(SpamReason.TOO_FAST)
+    assert_quarantined(SpamReason.TOO_FAST, status=EnquiryStatus.HELD)
 
 
 def test_form_sent_after_the_minimum_time_is_genuine(send_enquiry, enquiry_form_data, settings):
@@ -46,9 +47,9 @@ def test_form_sent_after_the_minimum_time_is_genuine(send_enquiry, enquiry_form_
 
 
 @pytest.mark.parametrize("started", [None, "", "12345", sign_timestamp()[:-3] + "abc"])
-def test_missing_or_forged_timestamp_is_spam(send_enquiry, enquiry_form_data, started):
+def test_missing_or_forged_timestamp_is_held_for_review(send_enquiry, enquiry_form_data, started):
     send_enquiry(enquiry_form_data(started=started))
-    assert_quarantined(SpamReason.NO_TIMESTAMP)
+    assert_quarantined(SpamReason.NO_TIMESTAMP, status=EnquiryStatus.HELD)
 
 
 def test_timestamp_signed_for_another_purpose_is_refused(send_enquiry, enquiry_form_data):
@@ -56,7 +57,7 @@ def test_timestamp_signed_for_another_purpose_is_refused(send_enquiry, enquiry_f
 
     other = signing.dumps(int(time.time() - 60), salt="something-else")
     send_enquiry(enquiry_form_data(started=other))
-    assert_quarantined(SpamReason.NO_TIMESTAMP)
+    assert_quarantined(SpamReason.NO_TIMESTAMP, status=EnquiryStatus.HELD)
 
 
 def test_form_replayed_hours_later_is_refused_and_offered_again(client, enquiry_form_data):
@@ -92,7 +93,11 @@ def test_rate_limit_per_ip_gives_a_friendly_429_and_stores_the_extra_as_spam(
 def test_rate_limit_per_email_ignores_case_and_address(send_enquiry, enquiry_form_data, settings):
     settings.ENQUIRY_RATE_LIMIT_PER_EMAIL = 1
     send_enquiry(enquiry_form_data(email="ada@example.com"), REMOTE_ADDR="198.51.100.1")
-    response = send_enquiry(enquiry_form_data(email="ADA@Example.com"), REMOTE_ADDR="198.51.100.2")
+    # Another message: the same one again would be a double submit, merged.
+    response = send_enquiry(
+        enquiry_form_data(email="ADA@Example.com", message="And another question."),
+        REMOTE_ADDR="198.51.100.2",
+    )
 
     assert response.status_code == 429
     assert Enquiry.objects.filter(status=EnquiryStatus.SPAM).count() == 1

@@ -550,6 +550,18 @@ def test_marking_an_enquiry_spam_in_the_form_sends_nothing(
     assert WebhookDelivery.objects.count() == 0
 
 
+def test_a_held_enquiry_is_sent_only_once_released(
+    receiver, sales_client, django_capture_on_commit_callbacks
+):
+    make_webhook(receiver.url)
+    enquiry = make_enquiry(status=EnquiryStatus.HELD)
+    webhooks.queue_event([enquiry.pk], WebhookEvent.STATUS_CHANGED)
+    assert WebhookDelivery.objects.count() == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        sales_client.post(CHANGELIST, {"action": "release_held", "_selected_action": [enquiry.pk]})
+    assert [json.loads(r["body"])["type"] for r in receiver.requests] == ["enquiry.created"]
+
+
 def test_an_enquiry_taken_out_of_spam_is_created_for_the_receiver(
     receiver, sales_client, django_capture_on_commit_callbacks
 ):
