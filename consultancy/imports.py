@@ -21,15 +21,16 @@ from functools import reduce
 from operator import or_
 
 import reversion
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
-from django.db.models import CheckConstraint, F, Q, UniqueConstraint
+from django.db.models import CheckConstraint, F, Q, UniqueConstraint, prefetch_related_objects
 from django.db.models.functions import Lower
-from taggit.models import Tag
+from taggit.models import Tag, TaggedItem
 
 from consultancy import content_io, content_types
 from consultancy.models import PublishableContent
-from consultancy.relations import is_ordered, set_in_order
+from consultancy.relations import is_ordered, prefetch_in_order, set_in_order
 from consultancy.revisions.restore import record
 from consultancy.signals import content_changed, saves_batched
 from consultancy.tags import create_from_slugs
@@ -407,8 +408,20 @@ def apply(plan, progress=None, user=None):
             # Their bodies were saved without the links other apps add
             # (consultancy.body_links): one pass links them all now.
             content_changed.send(sender=model, pks=model_pks, bodies_unlinked=True)
-        record([row.item for row in to_write], "Imported")
+        items = [row.item for row in to_write]
+        _prefetch_ordered(items)
+        record(items, "Imported")
     return plan
+
+
+def _prefetch_ordered(items):
+    """Each item's ordered relations read in one query per relation, for their revisions."""
+    by_model = {}
+    for item in items:
+        by_model.setdefault(type(item), []).append(item)
+    for model, same in by_model.items():
+        ordered = [f.name for f in content_io.relation_fields(model) if is_ordered(f)]
+        prefetch_related_objects(same, *(prefetch_in_order(model, name) for name in ordered))
 
 
 def _write(to_write, progress):
@@ -429,9 +442,17 @@ def _write(to_write, progress):
         tags = {tag.slug: tag for tag in Tag.objects.filter(slug__in=tag_slugs)}
         # Existing tags keep their names; new ones are named from their slugs.
         tags.update(create_from_slugs(tag_slugs - set(tags)))
+        # A new item's tags are all new rows: written in one INSERT for the file.
+        new_tags = []
         for row in to_write:
             for name, wanted in row.relations.items():
-                if name == content_io.TAGS:
+                if name == content_io.TAGS and row.outcome == CREATED:
+                    kind_type = ContentType.objects.get_for_model(type(row.item))
+                    new_tags += [
+                        TaggedItem(content_type=kind_type, object_id=row.item.pk, tag=tags[slug])
+                        for slug in wanted
+                    ]
+                elif name == content_io.TAGS:
                     row.item.tags.set([tags[slug] for slug in wanted])
                 else:
                     relation = row.item._meta.get_field(name)
@@ -440,3 +461,4 @@ def _write(to_write, progress):
                         set_in_order(row.item, name, related)
                     else:
                         getattr(row.item, name).set(related)
+        TaggedItem.objects.bulk_create(new_tags, batch_size=LOOKUP_BATCH)

@@ -16,6 +16,7 @@ natural order.
 from django import forms
 from django.db import models, transaction
 from django.db.models import Case, Prefetch, Value, When
+from django.db.models.signals import m2m_changed
 
 from consultancy import content_types
 from consultancy.signals import content_changed, saving_in_batch
@@ -130,6 +131,8 @@ def pks_in_order(item, name):
     field, through, source, target = _ends(type(item), name)
     if item.pk is None:
         return []
+    if links_accessor(type(item), name) in getattr(item, "_prefetched_objects_cache", {}):
+        return [other.pk for other in in_order(item, name)]  # prefetch_in_order(): no query
     title = _title_key(field.related_model)
     rows = through.objects.filter(**{source: item.pk}).values_list(
         f"{target}_id", "order", f"{target}__{title}"
@@ -137,19 +140,42 @@ def pks_in_order(item, name):
     return [pk for pk, _, _ in sorted(rows, key=lambda row: (row[1], row[2].casefold()))]
 
 
+def _add_in_order(item, field, through, source, target, pks):
+    using = item._state.db
+    announce = {
+        "sender": through,
+        "instance": item,
+        "reverse": False,
+        "model": field.related_model,
+        "pk_set": set(pks),
+        "using": using,
+    }
+    m2m_changed.send(action="pre_add", **announce)
+    through.objects.using(using).bulk_create(
+        through(**{f"{source}_id": item.pk, f"{target}_id": pk, "order": n})
+        for n, pk in enumerate(pks)
+    )
+    m2m_changed.send(action="post_add", **announce)
+
+
 def set_in_order(item, name, objects):
     """
     Relate `item` to `objects` (items or primary keys) in that order. Joining
-    and leaving the list go through the relation manager, so its signals
-    (the page cache, the self-relation guard) see them; a new order alone is
-    announced as content_changed.
+    and leaving the list send m2m_changed as the relation manager does (the
+    page cache, revisions, the self-relation guard see them); a new order
+    alone is announced as content_changed.
     """
-    _, through, source, target = _ends(type(item), name)
+    field, through, source, target = _ends(type(item), name)
     wanted = list(dict.fromkeys(getattr(obj, "pk", obj) for obj in objects))
     current = pks_in_order(item, name)
     if current == wanted:
         return
     with transaction.atomic(using=item._state.db):
+        if not current:
+            # A first list (a new item: an import's usual case) is written in
+            # one INSERT, in order, announced as the relation manager would.
+            _add_in_order(item, field, through, source, target, wanted)
+            return
         if set(current) != set(wanted):
             getattr(item, name).set(wanted)
         positions = [When(**{f"{target}_id": pk}, then=Value(n)) for n, pk in enumerate(wanted)]
