@@ -10,6 +10,10 @@ from django.contrib.admin import checks, widgets
 
 from consultancy.relations import is_ordered
 
+MOVING_HELP = (
+    "To change the order, drag an item onto another, or Tab to it and press Alt with an arrow key."
+)
+
 
 class OrderedAutocompleteSelectMultiple(widgets.AutocompleteSelectMultiple):
     """The chosen items in the order of the value (the admin's widget sorts them by name)."""
@@ -57,6 +61,7 @@ class OrderedRelationsAdminMixin:
             kwargs["widget"] = OrderedAutocompleteSelectMultiple(
                 db_field, self.admin_site, using=db
             )
+            kwargs["help_text"] = " ".join(filter(None, [str(db_field.help_text), MOVING_HELP]))
         if "queryset" not in kwargs:
             queryset = self.get_field_queryset(db, db_field, request)
             if queryset is not None:

@@ -85,6 +85,7 @@ def test_the_admin_saves_the_editors_order_and_the_page_lists_it(editor_client, 
     assert option_order(html, "related_terms") == ["Gamma", "Alpha", "Beta"]
     assert option_order(html, "services") == ["Zeta Audits", "Ai Strategy"]
     assert 'data-ordered="true"' in html
+    assert "press Alt with an arrow key" in html
     assert "admin-editing/ordered-relations.js" in html
 
     page = editor_client.get(term.get_absolute_url()).content.decode()
