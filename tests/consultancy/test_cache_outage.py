@@ -145,3 +145,18 @@ def test_an_edit_while_redis_answers_is_visible_on_the_very_next_request(client,
     assert client.get(term.get_absolute_url())["X-Page-Cache"] == "hit"
     Term.objects.filter(pk=term.pk).unpublish()
     assert client.get(term.get_absolute_url()).status_code == 404
+
+
+def test_a_restarted_redis_answers_the_first_call_after_it(redis_cache, monkeypatch):
+    """
+    The connections a process keeps from before a Redis restart are dead: the
+    first call after one must not be a miss (and a rest) for that alone.
+    """
+    from django.core.cache import cache
+
+    monkeypatch.setattr("consultancy.cache_backends.RETRY_AFTER_SECONDS", 60)
+    assert cache.set("kept", "before")
+    redis_cache.stop()
+    redis_cache.start()
+    assert cache.set("kept", "after") is True
+    assert cache.get("kept") == "after"
