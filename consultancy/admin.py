@@ -5,14 +5,14 @@ from contextlib import contextmanager
 import reversion
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.utils import quote, unquote
+from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, When
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import ngettext
@@ -28,6 +28,7 @@ from consultancy import (
 from consultancy.admin_drafts import DraftsAdminMixin, UnpublishedChangesFilter
 from consultancy.admin_import import ImportExportAdminMixin
 from consultancy.admin_relations import OrderedRelationsAdminMixin
+from consultancy.admin_urls import admin_url
 from consultancy.cache import PageCacheUnavailable, can_make_pages_stale
 from consultancy.editing import EditingAidsForm
 from consultancy.models import Status
@@ -150,8 +151,7 @@ class PublishableAdmin(
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
-        opts = self.model._meta
-        preview_url = reverse(f"admin:{opts.app_label}_{opts.model_name}_markdown_preview")
+        preview_url = admin_url(self, "markdown_preview")
         return type(
             form.__name__,
             (PageCacheCheckedForm, EditingAidsForm, form),
@@ -254,20 +254,13 @@ class PublishableAdmin(
         )
 
     def _compare_url(self, object_id, old, new):
-        url = reverse(
-            f"{self.admin_site.name}:{self.opts.app_label}_{self.opts.model_name}_compare",
-            args=[quote(object_id)],
-        )
-        return f"{url}?from={old}&to={new}"
+        return f"{admin_url(self, 'compare', object_id)}?from={old}&to={new}"
 
     def history_view(self, request, object_id, extra_context=None):
         versions = list(self._versions(unquote(object_id)).order_by("-pk"))
         context = {
             "versions": versions,
-            "compare_url": reverse(
-                f"{self.admin_site.name}:{self.opts.app_label}_{self.opts.model_name}_compare",
-                args=[object_id],
-            ),
+            "compare_url": admin_url(self, "compare", unquote(object_id)),
             **(extra_context or {}),
         }
         return super().history_view(request, object_id, context)
@@ -313,11 +306,7 @@ class PublishableAdmin(
         def restored(request):
             restore(item, version, request.user)
             self.message_user(request, f"Restored {item} from that revision.", messages.SUCCESS)
-            url = reverse(
-                f"{self.admin_site.name}:{self.opts.app_label}_{self.opts.model_name}_history",
-                args=[quote(item.pk)],
-            )
-            return HttpResponseRedirect(url)
+            return HttpResponseRedirect(admin_url(self, "history", item.pk))
 
         return self._refused_when_pages_stay_stale(request, restored)
 

@@ -6,12 +6,13 @@ the form (which the draft fills in) publishes the changes.
 """
 
 from django.contrib import admin, messages
-from django.contrib.admin.utils import flatten_fieldsets, quote, unquote
+from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.http import Http404, HttpResponseRedirect
-from django.urls import path, reverse
+from django.urls import path
 from django.views.decorators.http import require_POST
 
 from consultancy import drafts
+from consultancy.admin_urls import admin_url
 from consultancy.models import Draft
 from consultancy.views import DraftPreviewView
 
@@ -41,11 +42,6 @@ class DraftsAdminMixin:
         return (
             super().get_queryset(request).annotate(has_draft=Draft.objects.exists_for(self.model))
         )
-
-    def _url(self, view, item):
-        opts = self.opts
-        name = f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_{view}"
-        return reverse(name, args=[quote(item.pk)])
 
     def get_urls(self):
         info = self.opts.app_label, self.opts.model_name
@@ -121,8 +117,8 @@ class DraftsAdminMixin:
             context.update(
                 can_save_draft=obj.is_public and self.has_change_permission(request, obj),
                 draft=draft,
-                draft_preview_url=self._url("draft_preview", obj) if draft else "",
-                draft_discard_url=self._url("draft_discard", obj) if draft else "",
+                draft_preview_url=admin_url(self, "draft_preview", obj.pk) if draft else "",
+                draft_discard_url=admin_url(self, "draft_discard", obj.pk) if draft else "",
                 live_changed_since_draft=draft is not None and obj.updated_at > draft.created_at,
             )
         return super().render_change_form(request, context, add, change, form_url, obj)
@@ -142,4 +138,4 @@ class DraftsAdminMixin:
         if drafts.discard(item):
             self.log_change(request, item, "Discarded unpublished changes.")
             self.message_user(request, "The unpublished changes are discarded.", messages.SUCCESS)
-        return HttpResponseRedirect(self._url("change", item))
+        return HttpResponseRedirect(admin_url(self, "change", item.pk))

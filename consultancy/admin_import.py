@@ -15,9 +15,10 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path
 
 from consultancy import content_io, content_types, imports
+from consultancy.admin_urls import admin_url
 from consultancy.cache import PageCacheUnavailable
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
@@ -130,10 +131,7 @@ class ImportExportAdminMixin:
                         self.message_user(request, str(error), messages.ERROR)
                     else:
                         self.message_user(request, f"Imported. {plan.summary()}", messages.SUCCESS)
-                        opts = self.model._meta
-                        return HttpResponseRedirect(
-                            reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
-                        )
+                        return HttpResponseRedirect(admin_url(self, "changelist"))
             else:
                 upload.errors.update(file=confirm.errors["data"])
         elif request.method == "POST":
