@@ -22,7 +22,7 @@ def link_body(item, html, link_index=None):
     """
     The linker registered with consultancy.body_links: terms linked in
     `html`. Not inside saves_batched() (an import): the batch links its
-    bodies once it ends, against every term it wrote (link_batch()).
+    bodies once it ends, against every term it wrote (relink_items()).
     """
     if not getattr(item, "auto_link", True) or saving_in_batch():
         return html
@@ -71,6 +71,9 @@ def as_exclusion(item):
     return None if item is None else [content_types.for_model(item).name, item.pk]
 
 
-def link_batch(model, pks):
-    """Link the bodies of items saved in a batch (link_body held them back)."""
+def relink_items(model, pks):
+    """
+    Link the bodies of `model`'s items `pks` afresh: items saved in a batch
+    (link_body held them back), or the few a term's change touched.
+    """
     relink(model.objects.filter(pk__in=pks), Term.objects.published())

@@ -13,7 +13,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from consultancy.signals import content_changed, saving_in_batch
-from glossary.linking import link_batch
+from glossary.linking import relink_items
 from glossary.models import Term
 from glossary.tasks import relink_mentions
 
@@ -58,7 +58,7 @@ def deletions_not_relinked():
 def batch_saved(sender, pks, bodies_unlinked=False, **kwargs):
     """An import saved these items' bodies without links (link_body): link them now."""
     if bodies_unlinked:
-        link_batch(sender, pks)
+        relink_items(sender, pks)
 
 
 @receiver(content_changed, sender=Term, dispatch_uid="glossary_terms_changed")

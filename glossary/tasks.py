@@ -8,9 +8,7 @@ from functools import partial
 from django.db import transaction
 from django.tasks import task
 
-from glossary.autolink import relink
-from glossary.linking import as_exclusion, described, mentioning, relink_now
-from glossary.models import Term
+from glossary.linking import as_exclusion, described, mentioning, relink_items, relink_now
 
 # More pages to relink than this, and the relinking goes through the queue.
 RELINK_IN_REQUEST = 50
@@ -40,7 +38,6 @@ def relink_mentions(terms, exclude=None):
         if pages > RELINK_IN_REQUEST:
             transaction.on_commit(partial(relink_pages.enqueue, descriptions, exclude), robust=True)
             return
-    published = Term.objects.published()
     for kind, pks in found.items():
         if pks:
-            relink(kind.model.objects.filter(pk__in=pks), published)
+            relink_items(kind.model, pks)
