@@ -17,9 +17,10 @@ the site has one). The scenarios, in order:
 3. Redis started again: seconds until the page is cached again, then every
    worker serves it from the cache once its rest after the failure is over
    (consultancy/cache_backends.py: RETRY_AFTER_SECONDS).
-4. PostgreSQL restarted (a fast shutdown, then a start): no 5xx in the
-   requests right after.
-5. PostgreSQL stopped (a crash: pg_ctl -m immediate): the cached page still
+4. PostgreSQL restarted (a fast shutdown, then a start), once the worker
+   has sent every enquiry so far: no 5xx in the requests right after.
+5. PostgreSQL stopped (a crash: pg_ctl -m immediate), again once every
+   enquiry is sent: the cached page still
    200, the uncached one 503 with Retry-After, and how long that took
    (target: about 2 s at most), the form 503 with the visitor's message shown
    back; the worker still running after 3 s of it.
@@ -137,6 +138,20 @@ class Site:
         """How many messages the SMTP server has received about the enquiry from `email`."""
         return sum(email in message.get_content() for message in self.sandbox.smtp.received())
 
+    def not_emailed_once(self, emails):
+        """What went wrong for each enquiry from `emails` not emailed exactly once."""
+        rows = self.sandbox.postgres.query(
+            "SELECT email, notification_status, notification_attempts, notification_last_error"
+            " FROM services_enquiry WHERE email = ANY(%s)",
+            [list(emails)],
+        )
+        stored = {email: rest for email, *rest in rows}
+        return [
+            f"{email}: emailed {count}×, stored as {stored.get(email, 'missing')}"
+            for email in emails
+            if (count := self.emailed(email)) != 1 or stored.get(email, [""])[0] != "sent"
+        ]
+
     def sent_within(self, emails, seconds):
         """Seconds until every enquiry from `emails` is marked sent and at the SMTP server; None."""
         started = time.monotonic()
@@ -227,6 +242,11 @@ def main():
         )  # fmt: skip
 
         say("\n==> 4. PostgreSQL restarted (fast shutdown, start)")
+        # Not while the worker sends (here and before the crash): a restart
+        # between the mail server taking an email and the enquiry being marked
+        # sent has it sent again (README, "If the mail server is down"), which
+        # is not what this measures.
+        check(site.sent_within(accepted, SENDING_SECONDS) is not None, "the worker sent them all")
         started = time.monotonic()
         postgres.stop("fast")
         postgres.start()
@@ -246,6 +266,7 @@ def main():
         )  # fmt: skip
 
         say("\n==> 5. PostgreSQL stopped (immediate: a crash)")
+        check(site.sent_within(accepted, SENDING_SECONDS) is not None, "the worker sent them all")
         form = site.visitor.contact_form()  # the visitor opened the form before the outage
         # Cached, and answered from the cache right before the crash (by
         # every worker since scenario 3): a miss after it is the crash's
@@ -305,8 +326,12 @@ def main():
         fives = [s for s in site.visitor.statuses + site.balancer.statuses if s == 500]
         check(not fives, f"no 500 anywhere, /readyz included ({len(fives)})")
         all_sent = site.sent_within(accepted, SENDING_SECONDS) is not None
-        once = all(site.emailed(email) == 1 for email in accepted)
-        check(all_sent and once, f"each of the {len(accepted)} accepted enquiries emailed once")
+        wrong = site.not_emailed_once(accepted)
+        check(
+            all_sent and not wrong,
+            f"each of the {len(accepted)} accepted enquiries emailed once"
+            + (f" ({'; '.join(wrong)})" if wrong else ""),
+        )
         if check.failed:
             say(f"\ngunicorn's log:\n{sandbox.server.log_tail()}")
             say(f"\nthe worker's log:\n{worker.log_tail()}")
