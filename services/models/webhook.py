@@ -10,6 +10,7 @@ import base64
 import binascii
 import ipaddress
 import secrets
+import socket
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -84,9 +85,10 @@ def validate_webhook_url(value):
     """
     HTTPS only: the payload is personal data. Plain http is allowed for
     localhost alone, and only where WEBHOOK_ALLOW_LOCAL_HTTP is on (debugging
-    and tests). An address on a private network written as an IP address is
-    refused in production, so that the site cannot be made to post into its
-    own network (names that resolve there are not checked: README, "Webhooks").
+    and tests). An address on this machine or a private network is refused,
+    written as an IP address or as a name that resolves to one, so that the
+    site cannot be made to post into its own network (README, "Webhooks").
+    The check runs again as each delivery is sent.
     """
     try:
         parts = urlsplit(value)
@@ -112,6 +114,30 @@ def validate_webhook_url(value):
         raise ValidationError(
             "A webhook cannot post to this machine or a private network.", code="private_host"
         )
+    if address is None and (private := private_address_of(host)) is not None:
+        raise ValidationError(
+            f"{host} resolves to {private}, on this machine or a private network: "
+            "a webhook cannot post there.",
+            code="private_host",
+        )
+
+
+def private_address_of(host):
+    """
+    The first address of this machine or a private network that the name
+    `host` resolves to; None when every address is public, or when the name
+    does not resolve (sending then fails and says so).
+    """
+    try:
+        found = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError):
+        return None
+    for *_, socket_address in found:
+        # An IPv6 address may carry its interface ("fe80::1%eth0").
+        address = ipaddress.ip_address(socket_address[0].split("%")[0])
+        if not address.is_global:
+            return address
+    return None
 
 
 def validate_events(value):

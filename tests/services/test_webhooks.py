@@ -8,6 +8,7 @@ import base64
 import contextlib
 import json
 import re
+import socket
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -182,6 +183,52 @@ def test_urls_are_https_only_with_http_for_localhost_only_while_debugging(
         else:
             with pytest.raises(ValidationError):
                 validate_webhook_url(url)
+
+
+@pytest.fixture
+def dns(monkeypatch):
+    """Names the test resolves itself: {name: address}; any other name does not resolve."""
+    names = {}
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        if host not in names:
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (names[host], port or 0))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    return names
+
+
+@pytest.mark.parametrize("private", ["10.1.2.3", "127.0.0.1", "169.254.169.254", "192.168.0.9"])
+def test_a_name_that_resolves_to_a_private_address_is_refused(dns, settings, private):
+    dns["crm.internal.example"] = private
+    for allow_local in (True, False):
+        settings.WEBHOOK_ALLOW_LOCAL_HTTP = allow_local
+        with pytest.raises(ValidationError) as error:
+            validate_webhook_url("https://crm.internal.example/hooks")
+        assert error.value.code == "private_host"
+        assert f"crm.internal.example resolves to {private}" in error.value.messages[0]
+
+
+def test_a_name_that_resolves_to_a_public_address_or_not_at_all_is_accepted(dns):
+    dns["crm.example.com"] = "93.184.215.14"
+    validate_webhook_url("https://crm.example.com/hooks")
+    # Not resolving (yet) is no reason to refuse it: sending says so if it lasts.
+    validate_webhook_url("https://crm-to-be.example.com/hooks")
+
+
+def test_a_name_that_resolves_to_a_private_address_by_send_time_is_not_posted_to(
+    dns, django_capture_on_commit_callbacks
+):
+    dns["crm.example.com"] = "93.184.215.14"
+    webhook = make_webhook("https://crm.example.com/hooks")
+    webhook.full_clean()
+    # The name is pointed into the site's own network after the webhook was saved.
+    dns["crm.example.com"] = "10.1.2.3"
+    queue_created(make_enquiry(), django_capture_on_commit_callbacks)
+    delivery = webhook.deliveries.get()
+    assert delivery.status == DeliveryStatus.FAILED
+    assert "crm.example.com resolves to 10.1.2.3" in delivery.last_error
 
 
 def test_local_http_is_allowed_only_while_debugging_by_default():
