@@ -9,6 +9,7 @@ from django.db.models.functions import Concat, Lower, Trim
 from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from consultancy.models import (
     DailyCountQuerySet,
@@ -385,6 +386,15 @@ class Term(PublishableContent):
     def display_name(self):
         """The name with its abbreviation, as the page heading shows it."""
         return f"{self.name} ({self.abbreviation})" if self.abbreviation else self.name
+
+    @cached_property
+    def owner_name(self):
+        """
+        The owner's public name for "Reviewed by" ("" without one). The term
+        page's read annotates it (for_detail_page(), no second query); a
+        draft's preview, whose owner may be another, reads it here.
+        """
+        return self.owner.get_full_name().strip() if self.owner_id else ""
 
 
 SELF_RELATION_MESSAGE = "A term cannot be related to itself."

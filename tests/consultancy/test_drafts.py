@@ -243,4 +243,6 @@ def test_a_draft_keeps_dates_owners_and_aliases_and_the_preview_shows_them(
     html = editor_client.get(admin_url(live_term, "draft_preview")).content.decode()
     assert "Also known as" in html
     assert "Base Model" in html
+    assert "Reviewed by Ada Byte" in html
     assert Term.objects.get(pk=live_term.pk).aliases == ""
+    assert "Reviewed by" not in editor_client.get(live_term.get_absolute_url()).content.decode()
