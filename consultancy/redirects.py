@@ -16,7 +16,6 @@ from django.db import DatabaseError
 from django.db.models.signals import post_delete
 from django.http import HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
 from consultancy import content_types
@@ -78,7 +77,7 @@ def record_deleted(sender, instance, using, **kwargs):
     """A deleted item that had been public answers 410 Gone at its address."""
     if not isinstance(instance, PublishableContent):
         return
-    if instance.published_at is None or instance.published_at > timezone.now():
+    if not instance.has_been_public:
         return
     url = detail_url(content_types.for_model(sender).name, instance.slug)
     Redirect.objects.using(using).move(url, "", source=RedirectSource.DELETE)

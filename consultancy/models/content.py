@@ -88,7 +88,18 @@ class PublishableQuerySet(models.QuerySet):
         )
 
     def unpublish(self):
-        return self._update_and_announce(status=Status.DRAFT)
+        # A scheduled item that went public by itself (no write) is recorded
+        # as having been public before it is taken down.
+        went_public = models.Case(
+            models.When(
+                Q(status=Status.PUBLISHED, published_at__lte=models.functions.Now()),
+                then="published_at",
+            )
+        )
+        return self._update_and_announce(
+            status=Status.DRAFT,
+            first_published_at=models.functions.Coalesce("first_published_at", went_public),
+        )
 
     def _update_and_announce(self, **values):
         # One transaction: a receiver that fails (the page cache cannot be
@@ -136,6 +147,16 @@ class PublishableContent(models.Model):
             "Filled in when first published. A future date keeps the page hidden until then."
         ),
     )
+    first_published_at = models.DateTimeField(
+        "first public",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=(
+            "When the item was first public. From then on its address is kept: "
+            "a 301 after a rename, a 410 once deleted."
+        ),
+    )
     created_at = models.DateTimeField("created", auto_now_add=True)
     updated_at = models.DateTimeField("last updated", auto_now=True)
     tags = TaggableManager(blank=True, help_text="A comma-separated list of tags.")
@@ -178,13 +199,16 @@ class PublishableContent(models.Model):
     def save(self, *args, **kwargs):
         self.derive_fields()
         stored = getattr(self, "_stored_address", None)
+        if stored is not None and self.first_published_at is None:
+            # Public when loaded (a scheduled item goes public with no write).
+            self.first_published_at = stored[1]
         if stored is None or stored[0] == self.slug:
             super().save(*args, **kwargs)
         else:
             with transaction.atomic(using=kwargs.get("using") or self._state.db):
                 super().save(*args, **kwargs)
                 self.record_rename(*stored)
-        self._stored_address = (self.slug, self.published_at)
+        self._stored_address = (self.slug, self.first_published_at)
 
     def get_absolute_url(self):
         return detail_url(self._meta.model_name, self.slug)
@@ -195,17 +219,26 @@ class PublishableContent(models.Model):
         # The address the item had when loaded, to see a rename at save()
         # without asking the database again.
         loaded = dict(zip(field_names, values, strict=False))
-        if "slug" in loaded and "published_at" in loaded:
-            instance._stored_address = (loaded["slug"], loaded["published_at"])
+        if {"slug", "status", "published_at", "first_published_at"} <= loaded.keys():
+            went_public = loaded["first_published_at"]
+            if went_public is None and instance.is_public:
+                went_public = loaded["published_at"]
+            instance._stored_address = (loaded["slug"], went_public)
         return instance
 
-    def record_rename(self, old_slug, published_at):
+    @property
+    def has_been_public(self):
+        return self.first_published_at is not None or self.is_public
+
+    def record_rename(self, old_slug, public_since):
         """
-        A renamed item that has been public keeps its old address: it answers
-        a 301 to the new one (Redirect.objects.move, no chains). A draft that
-        never went live had no address anyone could link to.
+        A renamed item that had been public before this save (`public_since`
+        its first time) keeps its old address: it answers a 301 to the new
+        one (Redirect.objects.move, no chains). An item that never went live
+        (a draft, whatever date it carries, or one scheduled for later) had
+        no address anyone could link to.
         """
-        if published_at is None or published_at > timezone.now():
+        if public_since is None:
             return
         kind = self._meta.model_name
         Redirect.objects.using(self._state.db).move(
@@ -235,9 +268,14 @@ class PublishableContent(models.Model):
         return strip_no_link_marks(body_links.apply(self, html, link_index=link_index))
 
     def stamp_publication_date(self):
-        """A first publication is dated now (unless an editor scheduled it)."""
+        """
+        A first publication is dated now (unless an editor scheduled it), and
+        the moment an item is first public is kept (first_published_at).
+        """
         if self.status == Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
+        if self.first_published_at is None and self.is_public:
+            self.first_published_at = self.published_at
 
     @property
     def summary_text(self) -> str:

@@ -1,11 +1,15 @@
 """Old addresses keep working: renames redirect, deletes answer 410, misses are counted."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from consultancy import redirects
 from consultancy.models import MissingUrl, Redirect, RedirectSource, Status
+from glossary.models import Term
 from tests.factories import make_service, make_technology, make_term
 
 pytestmark = pytest.mark.django_db
@@ -60,6 +64,64 @@ def test_renaming_a_draft_that_never_went_live_creates_no_redirect(client):
 
     assert not Redirect.objects.exists()
     assert client.get("/glossary/draft-name/").status_code == 404
+
+
+def test_a_dated_draft_that_never_went_live_leaves_no_redirect_or_gone_page(client):
+    """An editor typed a past date on a draft (or an import carried one): still never public."""
+    term = make_term(
+        slug="dated-draft", status=Status.DRAFT, published_at=timezone.now() - timedelta(days=3)
+    )
+    rename(Term.objects.get(pk=term.pk), "dated-draft-renamed")
+    assert not Redirect.objects.exists()
+    assert client.get("/glossary/dated-draft/").status_code == 404
+
+    Term.objects.get(pk=term.pk).delete()
+    assert not Redirect.objects.exists()
+    assert client.get("/glossary/dated-draft-renamed/").status_code == 404
+
+
+def test_publishing_and_renaming_in_one_save_leaves_no_redirect_from_the_draft_name(client):
+    term = make_term(slug="working-title", status=Status.DRAFT)
+    term = Term.objects.get(pk=term.pk)
+    term.slug, term.status = "final-title", Status.PUBLISHED
+    term.save()
+    assert not Redirect.objects.exists()
+    assert client.get("/glossary/final-title/").status_code == 200
+
+
+def test_an_item_that_went_public_by_its_schedule_keeps_its_address_when_renamed(client):
+    """Going public at the scheduled moment writes nothing: the rename still sees it."""
+    term = make_term(slug="on-schedule", published_at=timezone.now() + timedelta(hours=1))
+    Term.objects.filter(pk=term.pk).update(published_at=timezone.now() - timedelta(minutes=1))
+    rename(Term.objects.get(pk=term.pk), "after-schedule")
+    assert client.get("/glossary/on-schedule/")["Location"] == "/glossary/after-schedule/"
+
+
+@pytest.mark.parametrize("take_down", ["save", "unpublish action"])
+def test_an_item_taken_down_keeps_its_address_through_a_rename_and_a_delete(client, take_down):
+    term = make_term(slug="was-live", published_at=timezone.now() - timedelta(days=1))
+    if take_down == "save":
+        draft = Term.objects.get(pk=term.pk)
+        draft.status = Status.DRAFT
+        draft.save()
+    else:
+        Term.objects.filter(pk=term.pk).unpublish()
+    rename(Term.objects.get(pk=term.pk), "renamed-while-down")
+    assert Redirect.objects.get(from_path="/glossary/was-live/").to == (
+        "/glossary/renamed-while-down/"
+    )
+    Term.objects.get(pk=term.pk).delete()
+    assert client.get("/glossary/was-live/").status_code == 410
+    assert client.get("/glossary/renamed-while-down/").status_code == 410
+
+
+def test_unpublishing_an_item_that_went_public_by_its_schedule_records_it(client):
+    term = make_term(slug="scheduled-then-down", published_at=timezone.now() + timedelta(hours=1))
+    Term.objects.filter(pk=term.pk).update(published_at=timezone.now() - timedelta(minutes=1))
+    Term.objects.filter(pk=term.pk).unpublish()
+    assert Term.objects.get(pk=term.pk).first_published_at is not None
+    rename(Term.objects.get(pk=term.pk), "scheduled-renamed")
+    assert client.get("/glossary/scheduled-then-down/").status_code == 301
 
 
 def test_a_cached_old_page_is_not_served_after_a_rename(client):
