@@ -32,13 +32,17 @@ more than anything else on the site. Anyone can make up new searches, so they
 live SEARCH_PAGE_SECONDS at most, which bounds what a flood of them can store.
 """
 
+import functools
 import hashlib
 import logging
 import time
+from pathlib import Path
 
 from django.conf import settings
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache, caches
 from django.core.cache.backends.dummy import DummyCache
+from django.core.signals import setting_changed
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
@@ -47,7 +51,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe
 from taggit.models import Tag, TaggedItem
 
-from consultancy import content_types
+from consultancy import content_types, context_processors
 from consultancy.signals import content_changed, saving_in_batch
 
 CONTENT_VERSION_KEY = "page-cache:content-version"
@@ -140,10 +144,34 @@ def caching_enabled():
     return not isinstance(caches["default"], DummyCache)
 
 
+@functools.cache
+def release():
+    """
+    What an upgrade or a change of settings alters on a page besides the
+    content: the templates, the settings every template reads
+    (consultancy.context_processors: the reply promise…) and the names of
+    the static files. It is part of each page's key, so that processes
+    restarted with new ones never serve a page rendered with the old (which
+    would otherwise live PAGE_CACHE_SECONDS). Read once per process.
+    """
+    digest = hashlib.sha256(repr(sorted(context_processors.site(None).items())).encode())
+    # ManifestStaticFilesStorage's list of hashed names (None before collectstatic).
+    read_manifest = getattr(staticfiles_storage, "read_manifest", lambda: None)
+    digest.update((read_manifest() or "").encode())
+    for folder in (Path(folder) for engine in settings.TEMPLATES for folder in engine["DIRS"]):
+        for template in sorted(folder.rglob("*.html")):
+            digest.update(template.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _new_release(**kwargs):
+    release.cache_clear()
+
+
 def page_key(request):
     query = sorted((name, request.GET.get(name)) for name in request.GET)
     digest = hashlib.sha256(f"{request.get_host()}{request.path}?{query}".encode()).hexdigest()
-    return f"page-cache:page:{digest}"
+    return f"page-cache:page:{release()}:{digest}"
 
 
 def is_cacheable_request(request):
@@ -248,3 +276,5 @@ def connect():
     content_changed.connect(
         content_changed_now_and_after_commit, dispatch_uid="page-cache-content-changed"
     )
+    # Tests (override_settings) change settings without a restart.
+    setting_changed.connect(_new_release, dispatch_uid="page-cache-release")

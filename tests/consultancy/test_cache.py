@@ -219,3 +219,30 @@ def test_a_repeated_parameter_is_not_cached(client, term):
     path = "/glossary/?page=1&page=1"
     fetch(client, path)
     assert fetch(client, path).get("X-Page-Cache") != "hit"
+
+
+def test_a_page_cached_before_a_change_of_settings_is_not_served_after_it(
+    client, term, settings
+):
+    """A restart with another reply promise (or templates, or static files): no old page."""
+    settings.ENQUIRY_REPLY_PROMISE = "within one working day"
+    assert fetch(client)["X-Page-Cache"] == "miss"
+    assert fetch(client)["X-Page-Cache"] == "hit"
+
+    settings.ENQUIRY_REPLY_PROMISE = "within the hour"
+    response = fetch(client)
+    assert response["X-Page-Cache"] == "miss"
+    assert "within the hour" in text(response)
+    assert fetch(client)["X-Page-Cache"] == "hit"
+
+
+def test_the_release_is_the_same_in_every_process_until_something_shown_changes(settings):
+    """Part of the shared cache's keys: it must not vary between processes or runs."""
+    from consultancy import cache
+
+    cache.release.cache_clear()
+    first = cache.release()
+    cache.release.cache_clear()
+    assert cache.release() == first
+    settings.SITE_NAME = "Another Name"
+    assert cache.release() != first
