@@ -1,5 +1,7 @@
 """Tags are shown by their display name everywhere, never by their slug."""
 
+import importlib
+
 import pytest
 from django.urls import reverse
 from taggit.models import Tag
@@ -63,3 +65,26 @@ def test_new_tags_are_named_from_their_slugs_unless_the_name_is_taken():
         "data_sets": "data_sets",
     }
     assert Tag.objects.count() == 5
+
+
+def test_a_migration_names_the_tags_earlier_versions_named_by_their_slug():
+    from django.apps import apps
+
+    name_tags = importlib.import_module(
+        "consultancy.migrations.0006_name_tags_named_by_slug"
+    ).name_tags
+    Tag.objects.create(name="generative-ai", slug="generative-ai")  # the demo names it
+    Tag.objects.create(name="edge-inference", slug="edge-inference")
+    Tag.objects.create(name="Our Picks", slug="our-picks")  # named by an editor
+    Tag.objects.create(name="Vector Search", slug="vector-search-2")
+    Tag.objects.create(name="vector-search", slug="vector-search")  # its name is taken
+
+    name_tags(apps, None)
+
+    assert dict(Tag.objects.values_list("slug", "name")) == {
+        "generative-ai": "Generative AI",
+        "edge-inference": "Edge Inference",
+        "our-picks": "Our Picks",
+        "vector-search-2": "Vector Search",
+        "vector-search": "vector-search",
+    }
