@@ -281,6 +281,24 @@ def test_the_assignee_choices_are_sales_users_by_full_name(sales_client, people)
     assert labels == ["sales", "Ann Able", "Bob Baker"]
 
 
+def test_the_assignee_filter_offers_sales_users_by_full_name_and_unassigned(sales_client, people):
+    Group.objects.get(name="Editors").user_set.create(
+        username="ed", first_name="Eddie", last_name="Editor", is_staff=True
+    )
+    make_enquiry(assignee=people["ann"])
+    waiting = make_enquiry()
+    changelist = reverse("admin:services_enquiry_changelist")
+    response = sales_client.get(changelist)
+    cl = response.context["cl"]
+    [assignee] = [spec for spec in cl.filter_specs if spec.title == "assignee"]
+    labels = [choice["display"] for choice in assignee.choices(cl)]
+    assert labels == ["All", "sales", "Ann Able", "Bob Baker", "Unassigned"]
+    assert "By assignee" in response.text
+
+    response = sales_client.get(changelist, {"assignee__isnull": "True"})
+    assert list(response.context["cl"].result_list) == [waiting]
+
+
 def test_sales_managers_mark_people_away_and_sales_cannot(client, sales_client, people):
     away = SalesAvailability.objects.create(user=people["ann"])
     changelist = reverse("admin:services_salesavailability_changelist")
