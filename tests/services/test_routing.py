@@ -249,6 +249,16 @@ def test_the_sales_managers_group_manages_rules_and_views_enquiries():
     assert not Permission.objects.filter(group=managers, codename="change_enquiry").exists()
 
 
+def test_a_sales_manager_can_neither_create_a_team_nor_change_its_members(client, people, team):
+    """Teams are auth groups: a superuser creates and fills them (README, "Routing")."""
+    manager = make_sales_user("manager", teams=[Group.objects.get(name="Sales managers")])
+    client.force_login(manager)
+    assert client.get(reverse("admin:auth_group_add")).status_code == 403
+    assert client.get(reverse("admin:auth_group_change", args=[team.pk])).status_code == 403
+    user_page = reverse("admin:auth_user_change", args=[people["ann"].pk])
+    assert client.get(user_page).status_code == 403
+
+
 def test_a_sales_manager_can_add_a_rule_in_the_admin(client, people):
     manager = make_sales_user("manager", teams=[Group.objects.get(name="Sales managers")])
     client.force_login(manager)
