@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from services import contacts, response_clock, routing, webhooks
 from services.models import Enquiry, EnquiryStatus, NotificationStatus, SpamReason, WebhookEvent
-from services.models.enquiry import UTM_FIELDS
+from services.models.enquiry import UTM_FIELDS, response_deadlines
 from services.spam import HOLD_REASONS, spam_reason
 from services.tasks import queue_notification
 from services.text import is_site_path
@@ -136,7 +136,7 @@ def _notify_again(attempts_by_pk, site_url):
         queue_notification(pk, attempt=attempts + 1, site_url=site_url)
 
 
-def _back_to_new(queryset, status, site_url):
+def _back_to_new(queryset, status, site_url, **changes):
     """Enquiries of `status` back to new; sales are notified of those they never heard about."""
     with transaction.atomic():
         chosen = queryset.filter(status=status)
@@ -144,7 +144,7 @@ def _back_to_new(queryset, status, site_url):
             chosen.filter(notified_at__isnull=True).values_list("pk", "notification_attempts")
         )
         restored = list(chosen.values_list("pk", flat=True))
-        count = chosen.update(status=EnquiryStatus.NEW, spam_reason="")
+        count = chosen.update(status=EnquiryStatus.NEW, spam_reason="", **changes)
         # Never routed while held or spam: routed now, before sales are told.
         for enquiry in Enquiry.objects.filter(pk__in=restored, assignee__isnull=True):
             if (assignee := routing.assignee_for(enquiry.topic)) is not None:
@@ -160,8 +160,13 @@ def mark_not_spam(queryset, site_url=""):
 
 
 def release_held(queryset, site_url=""):
-    """Held for review, now judged genuine: back to new, and sales are notified as usual."""
-    return _back_to_new(queryset, EnquiryStatus.HELD, site_url)
+    """Held for review, now judged genuine: back to new, and sales are notified as usual.
+
+    The response deadlines start again from now: while held, nobody in sales
+    was told of the enquiry, so a long hold must not make it overdue at once.
+    """
+    restart_clock = response_deadlines(timezone.now())
+    return _back_to_new(queryset, EnquiryStatus.HELD, site_url, **restart_clock)
 
 
 def resend_notifications(queryset, site_url=""):

@@ -153,7 +153,7 @@ def pipeline(weeks, now=None):
     per_week = [0] * weeks
     won_per_week = [0] * weeks
     rows = (
-        Enquiry.objects.not_spam()
+        Enquiry.objects.genuine()
         .filter(created_at__gte=since)
         .values_list(
             "topic_kind", "topic_title", "page_url", "status", "created_at", "first_response_at"

@@ -36,6 +36,7 @@ from services.models import (
     WebhookFormat,
 )
 from services.models.enquiry import ERROR_MAX_LENGTH, UTM_FIELDS
+from services.models.routing import user_label
 from services.models.webhook import secret_key, validate_webhook_url
 from services.notifications import absolute, describe_error
 from services.text import one_line
@@ -65,7 +66,7 @@ def timestamp(moment):
 def person(user):
     if user is None:
         return None
-    return {"name": user.get_full_name() or user.get_username(), "email": user.email}
+    return {"name": user_label(user), "email": user.email}
 
 
 def enquiry_data(enquiry, site_url):

@@ -1,6 +1,7 @@
 """
 deploy/: the systemd units and the crontab run commands that exist, with
-arguments those commands accept, and the worker is always restarted.
+arguments those commands accept, as README's "Scheduled jobs" table lists them,
+and the worker is always restarted.
 """
 
 import configparser
@@ -36,6 +37,32 @@ def cron_commands():
     return found
 
 
+def cron_schedule():
+    """{"command --its args": "when", in README's words} for each manage.py job of the crontab."""
+    times = {}
+    for line in (DEPLOY / "crontab").read_text(encoding="utf-8").splitlines():
+        words = shlex.split(line.split("|")[0], comments=True)
+        if len(words) > 6 and words[5].endswith("deploy/manage"):
+            minute, hour, *_ = words
+            job = " ".join(words[6:])
+            if minute.startswith("*/") and hour == "*":
+                times[job] = f"every {minute[2:]} minutes"
+            else:
+                times.setdefault(job, []).append(f"{int(hour):02}:{int(minute):02}")
+    return {
+        job: when if isinstance(when, str) else " and ".join(sorted(when)) + " daily"
+        for job, when in times.items()
+    }
+
+
+def readme_cron_table():
+    """{"command --its args": "when"} from README's "Scheduled jobs" table."""
+    readme = (DEPLOY.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n### Scheduled jobs\n")[1].split("\n### ")[0]
+    rows = [line.split("|")[1:3] for line in section.splitlines() if line.startswith("| ")]
+    return {command.strip().strip("`"): when.strip() for when, command in rows[2:]}
+
+
 def accepts(command, arguments):
     """Whether manage.py `command` parses `arguments` (argparse exits on an unknown one)."""
     app = get_commands()[command]
@@ -63,6 +90,10 @@ def test_the_crontab_schedules_every_job_the_site_needs():
         ]
     )
     assert ("purge_enquiries", ["--older-than", "30", "--spam-only"]) in cron_commands()
+
+
+def test_the_readme_lists_every_cron_job_and_when_it_runs():
+    assert readme_cron_table() == cron_schedule()
 
 
 @pytest.mark.parametrize(("command", "arguments"), cron_commands())

@@ -21,9 +21,10 @@ from services import enquiries, exports, reports, webhooks
 from services.admin.contact_fields import CONTACT_FIELDS, ContactFieldsMixin, HeldFilter
 from services.admin.pipeline import PipelineReportMixin
 from services.admin.response_clock import CLOCK_FIELDS, OverdueFilter, ResponseClockAdminMixin
-from services.admin.routing import SalesUserChoicesMixin
+from services.admin.routing import SalesUserChoicesMixin, SalesUserListFilter
 from services.admin.webhook import delivery_log
 from services.models import Enquiry, NotificationStatus
+from services.models.routing import user_label
 from services.text import reveal_hidden
 
 LEADS_DEFAULT_WEEKS = 8
@@ -87,7 +88,7 @@ class EnquiryAdmin(
         "topic_kind",
         "notification_status",
         "created_at",
-        "assignee",
+        ("assignee", SalesUserListFilter),
     ]
     search_fields = ["name", "email", "company", "message"]
     list_select_related = ["term", "service", "technology", "assignee"]
@@ -136,7 +137,7 @@ class EnquiryAdmin(
         """By full name, as the assignee field offers them (username without one)."""
         if obj.assignee is None:
             return "—"
-        return obj.assignee.get_full_name() or obj.assignee.get_username()
+        return user_label(obj.assignee)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

@@ -7,14 +7,25 @@ from django import forms
 from django.contrib import admin
 
 from services.models import RoutingRule, SalesAvailability
-from services.models.routing import sales_users
+from services.models.routing import sales_users, user_label
 
 
 class SalesUserChoiceField(forms.ModelChoiceField):
     """Sales users by their full name (the username for someone without one)."""
 
     def label_from_instance(self, obj):
-        return obj.get_full_name() or obj.username
+        return user_label(obj)
+
+
+class SalesUserListFilter(admin.RelatedFieldListFilter):
+    """The people an enquiry may be assigned to, as the assignee field offers them."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.empty_value_display = "Unassigned"
+
+    def field_choices(self, field, request, model_admin):
+        return [(user.pk, user_label(user)) for user in sales_users()]
 
 
 class SalesUserChoicesMixin:

@@ -77,6 +77,15 @@ class NotificationStatus(models.TextChoices):
     NOT_NEEDED = "not_needed", "Not needed"
 
 
+def response_deadlines(start):
+    """The reminder (75%) and the target (100%) of ENQUIRY_RESPONSE_HOURS, in business time."""
+    target = settings.ENQUIRY_RESPONSE_HOURS
+    return {
+        "reminder_due_at": business_hours.add_hours(start, target * 0.75),
+        "response_due_at": business_hours.add_hours(start, target),
+    }
+
+
 class EnquiryQuerySet(models.QuerySet):
     def not_spam(self):
         return self.exclude(status=EnquiryStatus.SPAM)
@@ -312,14 +321,10 @@ class Enquiry(models.Model):
 
     def save(self, *args, **kwargs):
         if self.response_due_at is None:
-            self.set_response_deadlines()
+            # The clock starts at receipt; release_held() restarts it from the release.
+            for field, due in response_deadlines(self.created_at).items():
+                setattr(self, field, due)
         super().save(*args, **kwargs)
-
-    def set_response_deadlines(self):
-        """The reminder (75%) and the target (100%) of ENQUIRY_RESPONSE_HOURS, in business time."""
-        target = settings.ENQUIRY_RESPONSE_HOURS
-        self.reminder_due_at = business_hours.add_hours(self.created_at, target * 0.75)
-        self.response_due_at = business_hours.add_hours(self.created_at, target)
 
     @property
     def topic(self):

@@ -52,6 +52,11 @@ def sales_users():
     )
 
 
+def user_label(user):
+    """How sales see a colleague: their full name, the username for someone without one."""
+    return user.get_full_name() or user.get_username()
+
+
 class RoutingRule(models.Model):
     order = models.PositiveIntegerField(
         default=0, db_index=True, help_text="Rules are tried from the lowest number up."

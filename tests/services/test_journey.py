@@ -1,6 +1,7 @@
 """What the visitor read: the journey sent with the form, cleaned, shown to sales, credited."""
 
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -173,3 +174,26 @@ def test_leads_by_page_with_assists_costs_a_fixed_number_of_queries(
     with django_assert_num_queries(QUERIES_ON_REPORT):
         report = sales_client.get(REPORT).context["report"]
     assert report.assists == 61
+
+
+def read_aloud(html):
+    """The text a visitor sees in a piece of the page."""
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def test_the_privacy_page_says_the_pages_read_stay_in_the_browser_until_the_form_is_sent(client):
+    html = client.get(reverse("privacy")).content.decode()
+    [pages_read] = re.findall(r'<li id="pages-read">(.*?)</li>', html, flags=re.DOTALL)
+    said = read_aloud(pages_read)
+    assert "The pages of this site you read in this visit before writing to us" in said
+    assert "Your own browser keeps this list" in said
+    assert "sends it with the form" in said
+    assert (
+        "Nothing about the pages you read reaches us or is stored by us before you send the form"
+        in said
+    )
+    [cookies] = re.findall(r'<h2 id="cookies">.*?</p>', html, flags=re.DOTALL)
+    said = read_aloud(cookies)
+    assert "it stays in your browser until you send the form" in said
+    assert "is never sent with any other request" in said
+    assert 'href="#pages-read"' in cookies

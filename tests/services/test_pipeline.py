@@ -56,6 +56,18 @@ def test_figures_per_topic_exclude_spam_and_older_enquiries(leads):
     assert cloud.median_response is None
 
 
+def test_enquiries_held_for_review_are_not_counted(leads):
+    term, _ = leads
+    received = timezone.now() - timedelta(days=1)
+    make_enquiry(
+        topic=term, page_url="/glossary/rag/", status=EnquiryStatus.HELD, created_at=received
+    )
+    report = pipeline.pipeline(12)
+    assert report.total.enquiries == 5
+    assert row(report.topics, "Retrieval-Augmented Generation (glossary term)").enquiries == 4
+    assert row(report.pages, "/glossary/rag/").enquiries == 4
+
+
 def test_figures_per_source_page(leads):
     report = pipeline.pipeline(12)
     assert [(page.label, page.enquiries) for page in report.pages] == [

@@ -179,6 +179,41 @@ def test_reminder_at_75_percent_and_escalation_at_100_each_sent_once(
     assert len(mail.outbox) == 2
 
 
+def test_a_held_enquiry_released_a_week_later_starts_its_clock_at_the_release(
+    clock, django_capture_on_commit_callbacks
+):
+    # Held on Tuesday 6, released on Tuesday 13 at 10:00 (Monday 12 is a
+    # holiday): reminder at 13:00, escalation at 14:00, not at once.
+    enquiry = make_enquiry(created_at=at(6, 10), status=EnquiryStatus.HELD)
+    clock.now = at(13, 10)
+    enquiries.release_held(Enquiry.objects.filter(pk=enquiry.pk))
+    enquiry.refresh_from_db()
+    assert (enquiry.reminder_due_at, enquiry.response_due_at) == (at(13, 13), at(13, 14))
+
+    def sent():
+        return [
+            m.subject.split(":")[0]
+            for m in mail.outbox
+            if m.subject.startswith(("Waiting", "Overdue"))
+        ]
+
+    run_reminders(django_capture_on_commit_callbacks)
+    clock.now = at(13, 12, 59)
+    run_reminders(django_capture_on_commit_callbacks)
+    assert sent() == []
+    assert enquiry not in Enquiry.objects.overdue()
+
+    clock.now = at(13, 13)
+    run_reminders(django_capture_on_commit_callbacks)
+    clock.now = at(13, 13, 59)
+    run_reminders(django_capture_on_commit_callbacks)
+    assert sent() == ["Waiting"]
+
+    clock.now = at(13, 14)
+    run_reminders(django_capture_on_commit_callbacks)
+    assert sent() == ["Waiting", "Overdue"]
+
+
 def test_a_reminder_of_an_unassigned_enquiry_goes_to_the_notify_list(
     clock, django_capture_on_commit_callbacks
 ):

@@ -249,6 +249,16 @@ def test_the_sales_managers_group_manages_rules_and_views_enquiries():
     assert not Permission.objects.filter(group=managers, codename="change_enquiry").exists()
 
 
+def test_a_sales_manager_can_neither_create_a_team_nor_change_its_members(client, people, team):
+    """Teams are auth groups: a superuser creates and fills them (README, "Routing")."""
+    manager = make_sales_user("manager", teams=[Group.objects.get(name="Sales managers")])
+    client.force_login(manager)
+    assert client.get(reverse("admin:auth_group_add")).status_code == 403
+    assert client.get(reverse("admin:auth_group_change", args=[team.pk])).status_code == 403
+    user_page = reverse("admin:auth_user_change", args=[people["ann"].pk])
+    assert client.get(user_page).status_code == 403
+
+
 def test_a_sales_manager_can_add_a_rule_in_the_admin(client, people):
     manager = make_sales_user("manager", teams=[Group.objects.get(name="Sales managers")])
     client.force_login(manager)
@@ -279,6 +289,24 @@ def test_the_assignee_choices_are_sales_users_by_full_name(sales_client, people)
     labels = [label for value, label in field.choices if value]
     # The `sales` fixture user has no full name, so shows by username.
     assert labels == ["sales", "Ann Able", "Bob Baker"]
+
+
+def test_the_assignee_filter_offers_sales_users_by_full_name_and_unassigned(sales_client, people):
+    Group.objects.get(name="Editors").user_set.create(
+        username="ed", first_name="Eddie", last_name="Editor", is_staff=True
+    )
+    make_enquiry(assignee=people["ann"])
+    waiting = make_enquiry()
+    changelist = reverse("admin:services_enquiry_changelist")
+    response = sales_client.get(changelist)
+    cl = response.context["cl"]
+    [assignee] = [spec for spec in cl.filter_specs if spec.title == "assignee"]
+    labels = [choice["display"] for choice in assignee.choices(cl)]
+    assert labels == ["All", "sales", "Ann Able", "Bob Baker", "Unassigned"]
+    assert "By assignee" in response.text
+
+    response = sales_client.get(changelist, {"assignee__isnull": "True"})
+    assert list(response.context["cl"].result_list) == [waiting]
 
 
 def test_sales_managers_mark_people_away_and_sales_cannot(client, sales_client, people):
