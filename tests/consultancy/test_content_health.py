@@ -108,11 +108,91 @@ def test_a_term_page_says_who_reviewed_it_when_the_owner_has_a_name(client, edit
     assert f"Reviewed by Ada Byte, {timezone.now():%B %Y}" in page
 
 
+# 4 for the session, the user and their permissions; then one query per
+# section, and per kind for the sections every kind shares: old drafts (3
+# kinds and the drafts of live items), SEO titles (3), meta descriptions
+# (3), terms leading nowhere (1), orphans (1), reviews (1), mentions of draft
+# terms (the drafts, then 3 kinds), broken links (3 kinds), and the two
+# search lists (2 each). The README promises this figure.
+HEALTH_QUERIES = 28
+# Every section's key, so that a section added later must be filled here too.
+SECTIONS = {
+    "leading-nowhere",
+    "orphans",
+    "reviews",
+    "untouched-drafts",
+    "draft-mentions",
+    "broken-links",
+    "seo-titles",
+    "meta-descriptions",
+    "searches-not-found",
+    "searches",
+}
+
+
+def fill_every_section(n, searches):
+    """`n` rows (at least) in every section, and `searches` different searches of each sort."""
+    today = timezone.localdate()
+    for i in range(n):
+        tag = f"{n}x{i}"
+        # A published term with no service, link or SEO fields: leads
+        # nowhere, an orphan, SEO problems; overdue for review.
+        make_term(name=f"Alone {tag}", review_by=today - datetime.timedelta(days=3))
+        draft_name = f"Draftword{n}q{i}"
+        make_term(name=draft_name, status=Status.DRAFT)
+        for maker, field in ((make_term, "name"), (make_service, "title")):
+            maker(**{field: f"Mentioner {tag}", "body": f"About {draft_name} here."})
+        for maker, field in (
+            (make_term, "name"),
+            (make_service, "title"),
+            (make_technology, "name"),
+        ):
+            maker(**{field: f"Broken {tag}", "body": f"See [gone](/nowhere/{tag}/)."})
+            age(maker(**{field: f"Old draft {tag}", "status": Status.DRAFT}), 40)
+    for i in range(searches):
+        query = f"query {n} {i}"
+        SearchLogEntry.objects.create(query=query, day=today, count=2, results=0)
+        SearchLogEntry.objects.create(query=f"found {query}", day=today, count=1, results=1)
+
+
+def counts(response):
+    return {found.key: count for found, count, _ in response.context["report"]}
+
+
+def test_the_page_runs_the_same_queries_with_every_section_full_at_two_sizes(
+    editor_client, django_assert_num_queries
+):
+    """Guards against a query per row or per kind found: a full page costs what one row does."""
+    editor_client.get(URL)  # the session and permissions, read once
+    fill_every_section(1, searches=51)
+    with django_assert_num_queries(HEALTH_QUERIES):
+        response = editor_client.get(URL)
+    small = counts(response)
+    assert set(small) == SECTIONS
+    assert all(small.values()), small
+    assert small["searches"] > ROWS_PER_SECTION
+    assert small["searches-not-found"] > ROWS_PER_SECTION
+    fill_every_section(4, searches=60)
+    with django_assert_num_queries(HEALTH_QUERIES):
+        response = editor_client.get(URL)
+    assert all(counts(response)[key] > small[key] for key in SECTIONS)
+
+
+def test_the_page_runs_the_same_queries_with_every_section_empty(
+    editor_client, django_assert_num_queries
+):
+    """Guards against sections that skip their queries when there is nothing to read."""
+    editor_client.get(URL)
+    with django_assert_num_queries(HEALTH_QUERIES):
+        response = editor_client.get(URL)
+    assert not any(counts(response).values())
+
+
 def test_the_page_runs_the_same_queries_at_ten_thousand_terms(
     editor_client, django_assert_num_queries
 ):
     """Guards against a query per row: the benchmark corpus costs what one term does."""
-    make_term(name="Lonely", status=Status.DRAFT, review_by=timezone.localdate())
+    fill_every_section(1, searches=51)
     editor_client.get(URL)  # the session and permissions, read once
     with django_assert_num_queries(HEALTH_QUERIES):
         editor_client.get(URL)
@@ -120,18 +200,10 @@ def test_the_page_runs_the_same_queries_at_ten_thousand_terms(
     Term.objects.update(review_by=timezone.localdate())
     with django_assert_num_queries(HEALTH_QUERIES):
         response = editor_client.get(URL)
+    assert all(counts(response).values())
     count, labels = section(response, "reviews")
     assert count == Term.objects.count()
     assert len(labels) == ROWS_PER_SECTION
-
-
-# 4 for the session, the user and their permissions; then one query per
-# section, and per kind for the sections every kind shares: old drafts (3
-# kinds and the drafts of live items), SEO titles (3), meta descriptions
-# (3), terms leading nowhere (1), orphans (1), reviews (1), mentions of draft
-# terms (the drafts, then 3 kinds), broken links (1, and the pages holding
-# them, one per kind among them), and the two search lists (2 each).
-HEALTH_QUERIES = 26
 
 
 def test_orphans_are_terms_no_other_page_leads_to(editor_client):
