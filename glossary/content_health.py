@@ -131,6 +131,8 @@ def _searches(limit):
 
 
 def _review_note(term, today):
+    if term.owner is None and term.review_by is None:
+        return "no owner, no review date"
     owner = term.owner.get_full_name() or term.owner.get_username() if term.owner else "no owner"
     if term.review_by is None:
         return f"Owner: {owner} · no review date"
@@ -142,11 +144,14 @@ def _review_note(term, today):
 
 
 def _reviews(limit):
+    """
+    Every term, overdue reviews first (the longest overdue first), then the
+    review dates to come, then the terms nobody has dated: a term with neither
+    owner nor date is what most needs one.
+    """
     today = timezone.localdate()
-    queryset = (
-        Term.objects.filter(Q(owner__isnull=False) | Q(review_by__isnull=False))
-        .select_related("owner")
-        .order_by(F("review_by").asc(nulls_last=True), "name")
+    queryset = Term.objects.select_related("owner").order_by(
+        F("review_by").asc(nulls_last=True), "name"
     )
     return item_rows(queryset, lambda term: _review_note(term, today), limit)
 
@@ -213,7 +218,8 @@ def register_sections():
         Section(
             "reviews",
             "Owners and review dates",
-            "Each term's owner and review-by date, overdue reviews first.",
+            "Each term's owner and review-by date: overdue reviews first, then the dates "
+            "to come, then the terms with no date.",
             _reviews,
             position=30,
         )

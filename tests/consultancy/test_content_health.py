@@ -41,25 +41,46 @@ def test_terms_with_no_service_or_technology_lead_nowhere(editor_client):
     assert (count, labels) == (1, ["Lonely"])
 
 
-def test_reviews_list_owners_overdue_first(editor_client, editor):
+def review_rows(response):
+    return next(rows for found, _, rows in response.context["report"] if found.key == "reviews")
+
+
+def test_reviews_list_every_term_overdue_first_then_to_come_then_undated(editor_client, editor):
     editor.first_name, editor.last_name = "Ada", "Byte"
     editor.save()
     today = timezone.localdate()
     make_term(name="Later", owner=editor, review_by=today + datetime.timedelta(days=30))
+    make_term(name="Soon", review_by=today + datetime.timedelta(days=2))
     make_term(name="Overdue", owner=editor, review_by=today - datetime.timedelta(days=3))
-    make_term(name="Nobody's")
+    make_term(name="Long Overdue", review_by=today - datetime.timedelta(days=90))
+    make_term(name="Owned Undated", owner=editor)
+    make_term(name="Nobody's", status=Status.DRAFT)
     response = editor_client.get(URL)
     count, labels = section(response, "reviews")
-    assert (count, labels) == (2, ["Overdue", "Later"])
-    notes = [
-        row.note
-        for found, _, rows in response.context["report"]
-        for row in rows
-        if found.key == "reviews"
-    ]
-    assert notes[0].startswith("Owner: Ada Byte")
-    assert "overdue by 3 days" in notes[0]
-    assert "overdue" not in notes[1]
+    assert count == Term.objects.count() == 6
+    assert labels == ["Long Overdue", "Overdue", "Soon", "Later", "Nobody's", "Owned Undated"]
+    notes = {row.label: row.note for row in review_rows(response)}
+    assert notes["Overdue"].startswith("Owner: Ada Byte")
+    assert "overdue by 3 days" in notes["Overdue"]
+    assert "overdue by 90 days" in notes["Long Overdue"]
+    assert "overdue" not in notes["Later"]
+    assert notes["Nobody's"] == "no owner, no review date"
+    assert notes["Owned Undated"] == "Owner: Ada Byte · no review date"
+
+
+def test_reviews_show_the_first_rows_and_count_every_term(editor_client):
+    today = timezone.localdate()
+    for i in range(ROWS_PER_SECTION + 5):
+        make_term(name=f"Undated {i:03}")
+    make_term(name="Zz Overdue", review_by=today - datetime.timedelta(days=1))
+    response = editor_client.get(URL)
+    count, labels = section(response, "reviews")
+    assert count == ROWS_PER_SECTION + 6
+    assert len(labels) == ROWS_PER_SECTION
+    assert labels[0] == "Zz Overdue"
+    assert f"The first {ROWS_PER_SECTION} of {ROWS_PER_SECTION + 6}, and 6 more" in (
+        response.content.decode()
+    )
 
 
 def test_drafts_untouched_for_a_month_and_old_unpublished_changes(editor_client, editor):
