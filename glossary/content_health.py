@@ -10,10 +10,14 @@ from django.utils.formats import date_format
 from consultancy import content_types
 from consultancy.content_health import Row, Section, counted, item_rows, per_kind, register
 from consultancy.models import BodyLink
+from glossary.autolink import TARGET_FIELDS, TermIndex, link_targets
 from glossary.models import RelatedTerm, SearchLogEntry, Term, TermService, TermTechnology
 
 # Draft terms looked for in published text: the most recently changed.
 DRAFT_TERMS_LOOKED_FOR = 50
+# Bodies of each kind whose text holds a draft's name somewhere, read to find
+# those that name it as a word: a bound, so the page stays one read per kind.
+DRAFT_CANDIDATES = 500
 SEARCH_DAYS = 30
 
 
@@ -45,29 +49,41 @@ def _orphans(limit):
 
 
 def _draft_terms():
-    drafts = Term.objects.drafts().order_by("-updated_at")
-    return list(drafts.only("pk", "name", "aliases")[:DRAFT_TERMS_LOOKED_FOR])
+    """The latest linkable draft terms, as auto-linking will know them once published."""
+    drafts = Term.objects.drafts().filter(linkable=True).order_by("-updated_at")
+    return list(link_targets(drafts.values_list(*TARGET_FIELDS)[:DRAFT_TERMS_LOOKED_FOR]))
 
 
 def _draft_mentions(limit):
-    """Published text that names a draft term: the words stay unlinked until it is published."""
+    """
+    Published text that names a draft term: the words stay unlinked until it
+    is published. SQL finds the bodies holding a name anywhere (any case, in
+    any word); auto-linking's own matcher then keeps those that name it as
+    it will link it: whole words, aliases and plurals, abbreviations as written.
+    """
     drafts = _draft_terms()
-    names = {name: term for term in drafts for name in (term.name, *term.alias_list) if name}
+    index = TermIndex(drafts)
+    # With no draft, still one query: Django runs none for `pk__in=[]`,
+    # and the page is to cost the same queries whatever it finds.
+    condition = Q(pk__isnull=True)
+    for target in drafts:
+        for name in (*target.names, target.abbreviation):
+            if name:
+                condition |= Q(body__icontains=name)
 
     def read_kind(kind, limit):
-        # With no draft, still one query: Django runs none for `pk__in=[]`,
-        # and the page is to cost the same queries whatever it finds.
-        condition = Q(pk__isnull=True)
-        for name in names:
-            condition |= Q(body__icontains=name)
-        queryset = kind.model.objects.published().filter(condition).order_by(kind.title_field)
-
-        def note(item):
-            body = item.body.casefold()
-            found = sorted({t.name for n, t in names.items() if n.casefold() in body})
-            return "names the draft term " + ", ".join(f"“{name}”" for name in found)
-
-        return item_rows(queryset, note, limit)
+        queryset = kind.model.objects.published().filter(condition)
+        if any(field.name == "auto_link" for field in kind.model._meta.fields):
+            queryset = queryset.filter(auto_link=True)
+        fields = ("pk", kind.title_field, "body")
+        _, candidates = counted(queryset.only(*fields).order_by(kind.title_field), DRAFT_CANDIDATES)
+        rows = []
+        for item in candidates:
+            named = sorted({target.name for target, *_ in index.matches(item.body)})
+            if named:
+                note = "names the draft term " + ", ".join(f"“{name}”" for name in named)
+                rows.append(Row(str(item), item.get_admin_url(), note))
+        return len(rows), rows[:limit]
 
     return per_kind(read_kind, limit)
 
@@ -180,8 +196,10 @@ def register_sections():
         Section(
             "draft-mentions",
             "Mentions of draft terms",
-            f"Published text naming one of the {DRAFT_TERMS_LOOKED_FOR} latest draft terms: "
-            "those words are linked once the term is published.",
+            f"Published text naming one of the {DRAFT_TERMS_LOOKED_FOR} latest draft terms "
+            "(its name, an alias or its abbreviation, as whole words): those words are "
+            f"linked once the term is published. Up to {DRAFT_CANDIDATES} bodies of each "
+            "kind are read.",
             _draft_mentions,
             position=50,
         )

@@ -253,6 +253,46 @@ def test_published_text_naming_a_draft_term_is_listed(editor_client):
     assert row.note == "names the draft term “Quantum Widget”"
 
 
+def test_a_draft_term_counts_as_a_whole_word_not_inside_another(editor_client):
+    make_term(name="RAG", status=Status.DRAFT)
+    make_service(title="Storage", body="We sell storage and fragments.")
+    make_technology(name="Rags", body="Our RAGs pipelines.")  # a plural, as linking reads it
+    assert section(editor_client.get(URL), "draft-mentions") == (1, ["Rags"])
+
+
+def test_a_draft_terms_abbreviation_counts_as_written(editor_client):
+    make_term(name="Retrieval Thing", abbreviation="RAGX", status=Status.DRAFT)
+    make_service(title="Does", body="We do RAGX.")
+    make_service(title="Lower", body="We do ragx.")  # abbreviations match case, as links do
+    response = editor_client.get(URL)
+    assert section(response, "draft-mentions") == (1, ["Does"])
+
+
+def test_a_draft_term_set_to_match_case_counts_only_as_written(editor_client):
+    make_term(name="DES", match_case=True, status=Status.DRAFT)
+    make_service(title="Cipher", body="Legacy DES encryption.")
+    make_service(title="French", body="Le musée des arts.")
+    assert section(editor_client.get(URL), "draft-mentions") == (1, ["Cipher"])
+
+
+def test_a_draft_terms_alias_counts(editor_client):
+    make_term(name="Call To Action", aliases="CTA", status=Status.DRAFT)
+    make_technology(name="Buttons", body="Every page ends with CTAs.")
+    make_technology(name="Music", body="An octave higher.")  # "cta" inside a word
+    response = editor_client.get(URL)
+    assert section(response, "draft-mentions") == (1, ["Buttons"])
+    (row,) = next(
+        rows for found, _, rows in response.context["report"] if found.key == "draft-mentions"
+    )
+    assert row.note == "names the draft term “Call To Action”"
+
+
+def test_a_draft_term_that_is_never_linked_is_not_looked_for(editor_client):
+    make_term(name="Widget", linkable=False, status=Status.DRAFT)
+    make_service(body="A widget.")
+    assert section(editor_client.get(URL), "draft-mentions") == (0, [])
+
+
 def test_links_to_missing_or_unpublished_pages_are_listed(editor_client):
     make_term(name="Here", slug="here")
     make_term(name="Hidden", slug="hidden", status=Status.DRAFT)
