@@ -320,3 +320,51 @@ def test_the_search_lists_show_the_most_frequent_searches(editor_client):
     response = editor_client.get(URL)
     assert section(response, "searches") == (2, ["vector", "quantum toast"])
     assert section(response, "searches-not-found") == (1, ["quantum toast"])
+
+
+def section_html(response, key):
+    page = response.content.decode()
+    start = page.index(f'<section class="module" id="{key}"')
+    return page[start : page.index("</section>", start)]
+
+
+def change_url(item):
+    opts = item._meta
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[item.pk])
+
+
+def test_each_sections_rows_link_to_where_they_are_fixed(editor_client):
+    alone = make_term(name="Alone", review_by=timezone.localdate() - datetime.timedelta(days=3))
+    make_term(name="Draftword", status=Status.DRAFT)
+    mentioner = make_service(title="Mentioner", body="About Draftword.")
+    broken = [
+        make_term(name="Broken Term", body="See [gone](/nowhere/)."),
+        make_service(title="Broken Service", body="See [gone](/nowhere/)."),
+        make_technology(name="Broken Technology", body="See [gone](/nowhere/)."),
+    ]
+    old = make_service(title="Old Draft", status=Status.DRAFT)
+    age(old, 40)
+    live = make_technology(name="Live")
+    Draft.objects.create(item=live, data={})
+    Draft.objects.update(updated_at=timezone.now() - datetime.timedelta(days=35))
+    SearchLogEntry.objects.create(query="toast", day=timezone.localdate(), count=1, results=0)
+    response = editor_client.get(URL)
+    expected = {
+        "leading-nowhere": [alone],
+        "orphans": [alone],
+        "reviews": [alone],
+        "seo-titles": [alone],
+        "meta-descriptions": [alone],
+        "untouched-drafts": [old],
+        "draft-mentions": [mentioner],
+        "broken-links": broken,
+    }
+    for key, items in expected.items():
+        html = section_html(response, key)
+        for item in items:
+            assert f'<a href="{change_url(item)}">{item}</a>' in html, (key, item)
+    live_draft = f'<a href="{change_url(live)}">Technology #{live.pk}</a>'
+    assert live_draft in section_html(response, "untouched-drafts")
+    search = f'<a href="{reverse("glossary:term_list")}?q=toast">toast</a>'
+    for key in ("searches", "searches-not-found"):
+        assert search in section_html(response, key), key
