@@ -187,7 +187,8 @@ def register_sections():
             "orphans",
             "Orphan terms",
             "Published terms that no other page links to or lists: readers only find them "
-            "through the index or search.",
+            "through the index or search. Terms not auto-linked (“link to this term” off) "
+            "are judged by hand-made links only.",
             _orphans,
             position=20,
         )

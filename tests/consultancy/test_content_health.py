@@ -240,6 +240,20 @@ def test_orphans_are_terms_no_other_page_leads_to(editor_client):
     assert not {mentioned.name, related.name, listed.name} & set(labels)
 
 
+def test_orphans_count_links_so_a_term_never_auto_linked_needs_a_hand_made_one(editor_client):
+    unlinked = make_term(name="Widget", slug="widget", linkable=False)
+    make_service(body="A widget, and a {nolink}Gadget{/nolink}.")
+    make_term(name="Gadget")
+    make_term(name="Notes", body="A Gadget too.", auto_link=False)
+    response = editor_client.get(URL)
+    _, labels = section(response, "orphans")
+    assert {"Widget", "Gadget"} <= set(labels)
+    assert "judged by hand-made links only" in section_html(response, "orphans")
+    make_technology(body="See [the widget](/glossary/widget/).")
+    _, labels = section(editor_client.get(URL), "orphans")
+    assert unlinked.name not in labels
+
+
 def test_published_text_naming_a_draft_term_is_listed(editor_client):
     make_term(name="Quantum Widget", status=Status.DRAFT)
     make_service(title="Widgets", body="Our quantum widget practice.")
