@@ -13,6 +13,7 @@ queries whether a section has one row or ten thousand.
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
@@ -48,6 +49,18 @@ class Section:
     read: Callable[[int], tuple[int, list[Row]]]
     # Where it comes on the page: lower first.
     position: int = 100
+
+
+class Report(NamedTuple):
+    """What the page shows of one section: its rows, and how many it did not show."""
+
+    section: Section
+    count: int
+    rows: list[Row]
+
+    @property
+    def more(self) -> int:
+        return self.count - len(self.rows)
 
 
 _sections: dict[str, Section] = {}
@@ -185,8 +198,7 @@ def content_health_view(request):
         raise PermissionDenied
     report = []
     for section in sections():
-        count, rows = section.read(ROWS_PER_SECTION)
-        report.append((section, count, rows))
+        report.append(Report(section, *section.read(ROWS_PER_SECTION)))
     context = {
         **admin.site.each_context(request),
         "title": "Content health",

@@ -52,7 +52,10 @@ class TermAdmin(PublishableAdmin):
                 "fields": ["linkable", "match_case"],
                 "description": (
                     "How mentions of this term on other pages are linked to it. "
-                    "(Links from this term's own text: “link other terms” above.)"
+                    "(Links from this term's own text: “link other terms” above.) "
+                    "“Mentioned in” and the orphans of Content health count links: "
+                    "with “link to this term” off, mentions of this term are not "
+                    "counted, and only links written by hand keep it from being an orphan."
                 ),
             },
         ),

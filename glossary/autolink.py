@@ -103,6 +103,19 @@ class TermIndex:
             found = (self.abbreviations[words[start].group()], 1)
         return found
 
+    def matches(self, text):
+        """Each mention in `text`, left to right, longest first: (target, start, end)."""
+        words = list(WORD.finditer(text))
+        i = 0
+        while i < len(words):
+            found = self.match_at(words, i)
+            if found:
+                target, length = found
+                yield target, words[i].start(), words[i + length - 1].end()
+                i += length
+            else:
+                i += 1
+
 
 def render_link(target, text):
     tip_id = f"term-tip-{target.slug}"
@@ -152,21 +165,13 @@ class _Linker(HTMLParser):
                 self.out.append(self.link_text(piece))
 
     def link_text(self, text):
-        words = list(WORD.finditer(text))
-        pieces, position, i = [], 0, 0
-        while i < len(words):
-            found = self.index.match_at(words, i)
-            if found:
-                target, length = found
-                if target.pk != self.exclude_pk and target.pk not in self.linked:
-                    start, end = words[i].start(), words[i + length - 1].end()
-                    pieces.append(escape(text[position:start], quote=False))
-                    pieces.append(render_link(target, text[start:end]))
-                    position = end
-                    self.linked.add(target.pk)
-                i += length
-            else:
-                i += 1
+        pieces, position = [], 0
+        for target, start, end in self.index.matches(text):
+            if target.pk != self.exclude_pk and target.pk not in self.linked:
+                pieces.append(escape(text[position:start], quote=False))
+                pieces.append(render_link(target, text[start:end]))
+                position = end
+                self.linked.add(target.pk)
         pieces.append(escape(text[position:], quote=False))
         return "".join(pieces)
 
@@ -223,7 +228,8 @@ TARGET_FIELDS = (
 HAS_ALIASES = ~Q(alias_keys="")
 
 
-def _targets(rows):
+def link_targets(rows):
+    """LinkTargets of rows of TARGET_FIELDS."""
     return (
         LinkTarget(
             pk,
@@ -248,7 +254,7 @@ def build_index(published, texts=None):
     published = published.filter(linkable=True).order_by()
     if texts is None:
         rows = published.values_list(*TARGET_FIELDS).iterator(chunk_size=2000)
-        return TermIndex(_targets(rows))
+        return TermIndex(link_targets(rows))
     phrases, abbreviations = candidates_in(texts)
     found = {}
     for values, lookup in (
@@ -266,7 +272,7 @@ def build_index(published, texts=None):
             found.update((row[0], row) for row in rows if _could_be_named(row, phrases, lookup))
     # link_key is phrase_key(name), stored: a name is found exactly when the
     # texts contain it (or its plural) as a run of words; alias_keys likewise.
-    return TermIndex(_targets(found.values()))
+    return TermIndex(link_targets(found.values()))
 
 
 def _could_be_named(row, phrases, lookup):

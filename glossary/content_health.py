@@ -2,7 +2,7 @@
 
 from urllib.parse import urlencode
 
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -10,10 +10,14 @@ from django.utils.formats import date_format
 from consultancy import content_types
 from consultancy.content_health import Row, Section, counted, item_rows, per_kind, register
 from consultancy.models import BodyLink
+from glossary.autolink import TARGET_FIELDS, TermIndex, link_targets
 from glossary.models import RelatedTerm, SearchLogEntry, Term, TermService, TermTechnology
 
 # Draft terms looked for in published text: the most recently changed.
 DRAFT_TERMS_LOOKED_FOR = 50
+# Bodies of each kind whose text holds a draft's name somewhere, read to find
+# those that name it as a word: a bound, so the page stays one read per kind.
+DRAFT_CANDIDATES = 500
 SEARCH_DAYS = 30
 
 
@@ -45,47 +49,82 @@ def _orphans(limit):
 
 
 def _draft_terms():
-    drafts = Term.objects.drafts().order_by("-updated_at")
-    return list(drafts.only("pk", "name", "aliases")[:DRAFT_TERMS_LOOKED_FOR])
+    """The latest linkable draft terms, as auto-linking will know them once published."""
+    drafts = Term.objects.drafts().filter(linkable=True).order_by("-updated_at")
+    return list(link_targets(drafts.values_list(*TARGET_FIELDS)[:DRAFT_TERMS_LOOKED_FOR]))
 
 
 def _draft_mentions(limit):
-    """Published text that names a draft term: the words stay unlinked until it is published."""
+    """
+    Published text that names a draft term: the words stay unlinked until it
+    is published. SQL finds the bodies holding a name anywhere (any case, in
+    any word); auto-linking's own matcher then keeps those that name it as
+    it will link it: whole words, aliases and plurals, abbreviations as written.
+    """
     drafts = _draft_terms()
-    names = {name: term for term in drafts for name in (term.name, *term.alias_list) if name}
+    index = TermIndex(drafts)
+    # With no draft, still one query: Django runs none for `pk__in=[]`,
+    # and the page is to cost the same queries whatever it finds.
+    condition = Q(pk__isnull=True)
+    for target in drafts:
+        for name in (*target.names, target.abbreviation):
+            if name:
+                condition |= Q(body__icontains=name)
 
     def read_kind(kind, limit):
-        condition = Q(pk__in=[])
-        for name in names:
-            condition |= Q(body__icontains=name)
-        queryset = kind.model.objects.published().filter(condition).order_by(kind.title_field)
-
-        def note(item):
-            body = item.body.casefold()
-            found = sorted({t.name for n, t in names.items() if n.casefold() in body})
-            return "names the draft term " + ", ".join(f"“{name}”" for name in found)
-
-        return item_rows(queryset, note, limit)
+        queryset = kind.model.objects.published().filter(condition)
+        if any(field.name == "auto_link" for field in kind.model._meta.fields):
+            queryset = queryset.filter(auto_link=True)
+        fields = ("pk", kind.title_field, "body")
+        _, candidates = counted(queryset.only(*fields).order_by(kind.title_field), DRAFT_CANDIDATES)
+        rows = []
+        for item in candidates:
+            named = sorted({target.name for target, *_ in index.matches(item.body)})
+            if named:
+                note = "names the draft term " + ", ".join(f"“{name}”" for name in named)
+                rows.append(Row(str(item), item.get_admin_url(), note))
+        return len(rows), rows[:limit]
 
     return per_kind(read_kind, limit)
 
 
 def _broken_links(limit):
-    """Links in bodies to pages that are missing or not published."""
+    """
+    Links in bodies to pages that are missing or not published: one read per
+    kind, naming each linking item by a subquery, so the page costs the same
+    queries whichever kinds hold broken links (a prefetch of the link's
+    GenericForeignKey would cost one more per kind found).
+    """
     broken = Q(resolves=False)
     for kind in content_types.kinds():
         published = kind.model.objects.published().values("slug")
         broken |= Q(target_kind=kind.name) & ~Q(target_slug__in=published)
-    links = BodyLink.objects.filter(broken).order_by("source_type", "source_id", "path")
-    count, found = counted(links.prefetch_related("source"), limit)
-    rows = []
-    for link in found:
-        why = "nothing answers it" if not link.resolves else "not published, or gone"
-        if link.source is None:
-            continue
-        note = f"links to {link.path}: {why}"
-        rows.append(Row(str(link.source), link.source.get_admin_url(), note))
-    return count, rows
+
+    def read_kind(kind, limit):
+        opts = kind.model._meta
+        source = kind.model.objects.filter(pk=OuterRef("source_id")).values(kind.title_field)
+        links = (
+            BodyLink.objects.filter(
+                broken, source_type__app_label=opts.app_label, source_type__model=opts.model_name
+            )
+            .annotate(source_title=Subquery(source))
+            .filter(source_title__isnull=False)
+            .order_by("source_title", "source_id", "path")
+        )
+        count, found = counted(links, limit)
+        change = f"admin:{opts.app_label}_{opts.model_name}_change"
+        rows = [
+            Row(
+                link.source_title,
+                reverse(change, args=[link.source_id]),
+                f"links to {link.path}: "
+                + ("nothing answers it" if not link.resolves else "not published, or gone"),
+            )
+            for link in found
+        ]
+        return count, rows
+
+    return per_kind(read_kind, limit)
 
 
 def _search_rows(entries, limit):
@@ -108,6 +147,8 @@ def _searches(limit):
 
 
 def _review_note(term, today):
+    if term.owner is None and term.review_by is None:
+        return "no owner, no review date"
     owner = term.owner.get_full_name() or term.owner.get_username() if term.owner else "no owner"
     if term.review_by is None:
         return f"Owner: {owner} · no review date"
@@ -119,11 +160,14 @@ def _review_note(term, today):
 
 
 def _reviews(limit):
+    """
+    Every term, overdue reviews first (the longest overdue first), then the
+    review dates to come, then the terms nobody has dated: a term with neither
+    owner nor date is what most needs one.
+    """
     today = timezone.localdate()
-    queryset = (
-        Term.objects.filter(Q(owner__isnull=False) | Q(review_by__isnull=False))
-        .select_related("owner")
-        .order_by(F("review_by").asc(nulls_last=True), "name")
+    queryset = Term.objects.select_related("owner").order_by(
+        F("review_by").asc(nulls_last=True), "name"
     )
     return item_rows(queryset, lambda term: _review_note(term, today), limit)
 
@@ -143,7 +187,8 @@ def register_sections():
             "orphans",
             "Orphan terms",
             "Published terms that no other page links to or lists: readers only find them "
-            "through the index or search.",
+            "through the index or search. Terms not auto-linked (“link to this term” off) "
+            "are judged by hand-made links only.",
             _orphans,
             position=20,
         )
@@ -152,8 +197,10 @@ def register_sections():
         Section(
             "draft-mentions",
             "Mentions of draft terms",
-            f"Published text naming one of the {DRAFT_TERMS_LOOKED_FOR} latest draft terms: "
-            "those words are linked once the term is published.",
+            f"Published text naming one of the {DRAFT_TERMS_LOOKED_FOR} latest draft terms "
+            "(its name, an alias or its abbreviation, as whole words): those words are "
+            f"linked once the term is published. Up to {DRAFT_CANDIDATES} bodies of each "
+            "kind are read.",
             _draft_mentions,
             position=50,
         )
@@ -190,7 +237,8 @@ def register_sections():
         Section(
             "reviews",
             "Owners and review dates",
-            "Each term's owner and review-by date, overdue reviews first.",
+            "Each term's owner and review-by date: overdue reviews first, then the dates "
+            "to come, then the terms with no date.",
             _reviews,
             position=30,
         )

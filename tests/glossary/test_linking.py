@@ -34,6 +34,19 @@ def test_service_and_technology_bodies_link_terms_with_the_same_rules():
     assert "nolink" not in Technology.objects.get(pk=technology.pk).body_html
 
 
+@pytest.mark.parametrize("make", [make_service, make_technology], ids=["service", "technology"])
+def test_a_mention_inside_a_markdown_link_in_a_service_or_technology_is_not_linked(make):
+    term = make_term(name="Vector Database")
+    only_in_a_link = make(body="Read [our Vector Database guide](https://example.com/guide).")
+    assert linked(only_in_a_link) == set()
+    item = make(body="See [Vector Database notes](/contact/), then a Vector Database.")
+    html = type(item).objects.get(pk=item.pk).body_html
+    assert linked(item) == {term.pk}
+    # The one link to the term is the later, plain mention: nothing nests in the written link.
+    assert re.search(r'<a href="/contact/">Vector Database notes</a>', html)
+    assert html.index(f'data-term="{term.pk}"') > html.index("notes</a>")
+
+
 def test_publishing_unpublishing_renaming_and_deleting_a_term_relink_other_kinds():
     term = make_term(name="Vector Database", status=Status.DRAFT)
     service = make_service(body="We run a Vector Database for you.")

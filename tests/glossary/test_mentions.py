@@ -27,6 +27,18 @@ def test_the_term_page_lists_the_published_pages_that_mention_it(client):
     assert 'id="mentioned-in"' in html
 
 
+def test_mentioned_in_counts_links_not_words(client):
+    """As the README says: a mention that makes no link is not counted."""
+    common = make_term(name="Widget", slug="widget", linkable=False)
+    make_service(title="Words Only", body="A widget.")
+    make_technology(name="Written Link", body="See [the widget](/glossary/widget/).")
+    assert mentioned_in(client, common) == ["Written Link"]
+    term = make_term(name="Gadget")
+    make_service(title="Passage", body="A {nolink}Gadget{/nolink}.")
+    make_term(name="Switched Off", body="A Gadget.", auto_link=False)
+    assert mentioned_in(client, term) == []
+
+
 def test_mentioned_in_costs_no_query_per_page(client, cold_cache, django_assert_num_queries):
     """Guards against N+1: the list comes in the one query of the page's relations."""
     term = make_term(name="Embedding")

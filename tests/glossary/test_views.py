@@ -97,6 +97,35 @@ def test_related_lists_show_only_published_items(client):
         assert hidden not in content
 
 
+def related_section(response, id):
+    """The HTML of one related list of a page ("" when the page leaves it out)."""
+    page = response.content.decode()
+    start = page.find(f'aria-labelledby="{id}"')
+    return "" if start == -1 else page[start : page.index("</section>", start)]
+
+
+def test_a_term_page_lists_only_the_related_terms_it_chose(client):
+    """Related terms are one-way: a term that chose this one is not listed back."""
+    foundation = make_term(
+        name="Foundation Model", slug="foundation-model", body="Trained on broad data."
+    )
+    chosen = make_term(name="Transformer", slug="transformer", body="Attention throughout.")
+    foundation.related_terms.add(chosen)
+    generative = make_term(
+        name="Generative AI", slug="generative-ai", body="Models that make new text."
+    )
+    generative.related_terms.add(foundation)
+    page = client.get(foundation.get_absolute_url())
+    related = related_section(page, "related-terms")
+    assert "Transformer" in related
+    assert "Generative AI" not in related
+    # Nor anywhere else: Generative AI's text does not mention it.
+    assert "Generative AI" not in text(page)
+    assert "Foundation Model" in related_section(
+        client.get(generative.get_absolute_url()), "related-terms"
+    )
+
+
 @pytest.mark.parametrize(
     "overrides",
     [{"status": Status.DRAFT}, {"published_at": timezone.now() + timedelta(days=1)}],
