@@ -2,6 +2,7 @@
 
 import pytest
 import reversion
+from django.contrib.auth.models import User
 from django.urls import reverse
 from reversion.models import Revision, Version
 
@@ -106,15 +107,55 @@ def test_comparison_shows_changed_fields_and_relations_only_as_changed(editor_cl
     assert '<tr class="unchanged">' in content
 
 
+def make_user(username, **names):
+    return User.objects.create_user(username, is_staff=True, **names)
+
+
+def test_comparison_names_the_owner_not_their_id(editor_client, term):
+    ada = make_user("ada", first_name="Ada", last_name="Lovelace")
+    save_in_admin(editor_client, term, owner=ada.pk)
+    save_in_admin(editor_client, term, owner=make_user("grace").pk)
+    newest, with_ada, without_owner = versions_of(term)[:3]
+
+    owner = {
+        row.label: row for row in compare(editor_client, term, with_ada, newest).context["rows"]
+    }["owner"]
+    assert (owner.old, owner.new) == ("Ada Lovelace", "grace")
+    rows = compare(editor_client, term, without_owner, with_ada).context["rows"]
+    assert [(row.old, row.new) for row in rows if row.label == "owner"] == [("—", "Ada Lovelace")]
+
+
+def test_comparison_shows_a_deleted_owner_readably(editor_client, term):
+    ada = make_user("ada", first_name="Ada")
+    save_in_admin(editor_client, term, owner=ada.pk)
+    with_ada_pk = ada.pk
+    ada.delete()
+    save_in_admin(editor_client, term, short_definition="Since Ada left.")
+    newest, with_ada = versions_of(term)[:2]
+    rows = compare(editor_client, term, with_ada, newest).context["rows"]
+    assert [(row.old, row.new) for row in rows if row.label == "owner"] == [
+        (f"(deleted, #{with_ada_pk})", "—")
+    ]
+
+
 def test_comparison_page_queries_do_not_grow_with_relations(
     editor_client, term, django_assert_num_queries
 ):
-    """Guards against N+1: one query per relation, however many items it holds."""
+    """
+    Guards against N+1: one query per relation, however many items it holds,
+    and one for the owners of both revisions (a name, not an id, costs that one).
+    """
     for _ in range(5):
         term.related_terms.add(make_term())
-    save_in_admin(editor_client, term, short_definition="With five related terms.")
+    save_in_admin(editor_client, term, owner=make_user("ada").pk)
+    save_in_admin(
+        editor_client,
+        term,
+        owner=make_user("grace").pk,
+        short_definition="With five related terms.",
+    )
     newest, older = versions_of(term)[:2]
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = compare(editor_client, term, older, newest)
     assert response.status_code == 200
 
