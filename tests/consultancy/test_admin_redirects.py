@@ -112,6 +112,7 @@ def test_missing_urls_list_shows_the_top_paths_in_a_fixed_number_of_queries(
 ):
     """Guards against N+1: the session, the user, two permission checks and one query for the list."""
     make_missing(count)
+    Redirect.objects.bulk_create(Redirect(from_path=f"/r-{n}/", to="/") for n in range(count))
     url = reverse("admin:consultancy_missingurl_changelist")
     with django_assert_num_queries(5):
         response = editor_client.get(url)
@@ -120,6 +121,14 @@ def test_missing_urls_list_shows_the_top_paths_in_a_fixed_number_of_queries(
     assert rows[0]["total"] == 2 * count
     assert "/too-old/" not in [row["path"] for row in rows]
     assert "Create redirect" in response.content.decode()
+
+
+def test_a_path_redirected_since_is_no_longer_listed_as_missing(editor_client):
+    MissingUrl.objects.create(path="/lost/", count=5)
+    MissingUrl.objects.create(path="/still-lost/", count=2)
+    Redirect.objects.create(from_path="/lost/", to="/glossary/")
+    response = editor_client.get(reverse("admin:consultancy_missingurl_changelist"))
+    assert [row["path"] for row in response.context["rows"]] == ["/still-lost/"]
 
 
 def test_missing_urls_list_shows_at_most_100_paths(editor_client):
