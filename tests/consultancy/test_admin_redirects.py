@@ -162,3 +162,53 @@ def test_items_deleted_in_bulk_from_the_admin_answer_410(editor_client, client):
     client.logout()
     for term in terms:
         assert client.get(f"/glossary/{term.slug}/").status_code == 410
+
+
+def change_redirect(client, redirect, **changes):
+    data = {"from_path": redirect.from_path, "to": redirect.to, "permanent": "on", **changes}
+    return client.post(
+        reverse("admin:consultancy_redirect_change", args=[redirect.pk]), data, follow=True
+    )
+
+
+@pytest.mark.parametrize(
+    ("other", "to", "message", "saved_to"),
+    [
+        # The edited row is left out of the loop check: its old target no longer counts.
+        (("/c/", "/x/"), "/c/", "go round in a loop: following /c/ leads back to /x/.", "/old/"),
+        (
+            ("/moved/", "/final/"),
+            "/moved/",
+            "/moved/ is itself redirected, so this redirect goes straight to /final/.",
+            "/final/",
+        ),
+    ],
+    ids=["loop-refused", "chain-resolved"],
+)
+def test_editing_a_redirect_refuses_a_loop_and_resolves_a_chain(
+    editor_client, other, to, message, saved_to
+):
+    Redirect.objects.create(from_path=other[0], to=other[1])
+    redirect = Redirect.objects.create(from_path="/x/", to="/old/")
+    response = change_redirect(editor_client, redirect, to=to)
+    assert message in response.content.decode()
+    redirect.refresh_from_db()
+    assert redirect.to == saved_to
+
+
+def test_editor_deletes_a_redirect_in_the_admin(editor_client, client):
+    redirect = Redirect.objects.create(from_path="/old-page/", to="/glossary/")
+    response = editor_client.post(
+        reverse("admin:consultancy_redirect_delete", args=[redirect.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 302
+    assert not Redirect.objects.exists()
+    client.logout()
+    assert client.get("/old-page/").status_code == 404
+
+
+def test_sales_cannot_see_the_missing_urls(sales_client):
+    MissingUrl.objects.create(path="/lost/", count=5)
+    assert sales_client.get(reverse("admin:consultancy_missingurl_changelist")).status_code == 403
+    index = sales_client.get(reverse("admin:index")).content.decode()
+    assert reverse("admin:consultancy_missingurl_changelist") not in index
