@@ -10,6 +10,7 @@ from consultancy import content_types
 from consultancy.models import Status
 from glossary.models import Term
 from services.models import Service
+from tests.admin_forms import form_as_shown
 from tests.factories import make_service, make_technology, make_term
 
 pytestmark = pytest.mark.django_db
@@ -225,3 +226,32 @@ def test_a_deleted_item_is_listed_for_recovery_and_its_form_shows_its_tags(edito
     assert "A newer definition." in form.content.decode()
     assert "generative-ai" in form.content.decode()
     assert not Term.objects.filter(name=name).exists()
+
+
+def test_a_service_is_saved_compared_and_restored_in_the_admin(editor_client, client):
+    service = make_service(title="Cloud Audit", summary="The first summary.")
+    pytorch, jax = make_technology(name="PyTorch"), make_technology(name="JAX")
+    for summary, technology in [("The first summary.", pytorch), ("The second summary.", jax)]:
+        data = form_as_shown(editor_client, service, summary=summary, technologies=[technology.pk])
+        assert editor_client.post(admin_url(Service, "change", service.pk), data).status_code == 302
+    newest, older = versions_of(service)[:2]
+
+    url = admin_url(Service, "compare", service.pk)
+    rows = {
+        row.label: row
+        for row in editor_client.get(f"{url}?from={older.pk}&to={newest.pk}").context["rows"]
+    }
+    assert (rows["summary"].old, rows["summary"].new) == (
+        "The first summary.",
+        "The second summary.",
+    )
+    assert (rows["technologies used"].old, rows["technologies used"].new) == ("PyTorch", "JAX")
+    assert not rows["title"].changed
+
+    response = editor_client.post(admin_url(Service, "restore", service.pk, older.pk))
+    assert response.status_code == 302
+    service.refresh_from_db()
+    assert service.summary == "The first summary."
+    assert [t.name for t in service.technologies.all()] == ["PyTorch"]
+    assert versions_of(service)[0].revision.comment.startswith("Restored from revision of ")
+    assert "The first summary." in client.get(service.get_absolute_url()).content.decode()
