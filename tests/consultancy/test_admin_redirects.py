@@ -212,3 +212,35 @@ def test_sales_cannot_see_the_missing_urls(sales_client):
     assert sales_client.get(reverse("admin:consultancy_missingurl_changelist")).status_code == 403
     index = sales_client.get(reverse("admin:index")).content.decode()
     assert reverse("admin:consultancy_missingurl_changelist") not in index
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_the_redirect_form_costs_a_fixed_number_of_queries(
+    editor_client, django_assert_num_queries, count
+):
+    """
+    Guards against N+1: the add and change forms, and their saves (the change
+    followed to the changelist), read no redirect per row: following a target
+    is one hop, and repointing the redirects to a new one is one UPDATE.
+    """
+    Redirect.objects.bulk_create(Redirect(from_path=f"/r-{n}/", to="/final/") for n in range(count))
+    Redirect.objects.create(from_path="/moved/", to="/final/")
+    redirect = Redirect.objects.get(from_path="/r-0/")
+    add = reverse("admin:consultancy_redirect_add")
+    editor_client.get(add)  # Fills the process-wide content type cache, whichever test runs first.
+    with django_assert_num_queries(4):
+        assert editor_client.get(add).status_code == 200
+    change = reverse("admin:consultancy_redirect_change", args=[redirect.pk])
+    with django_assert_num_queries(5):
+        assert editor_client.get(change).status_code == 200
+    with django_assert_num_queries(25):
+        assert change_redirect(editor_client, redirect, to="/moved/").status_code == 200
+    redirect.refresh_from_db()
+    assert redirect.to == "/final/"
+    with django_assert_num_queries(16):
+        response = editor_client.post(
+            add,
+            {"from_path": "/final/", "to": "/glossary/", "permanent": "on"},
+        )
+    assert response.status_code == 302
+    assert Redirect.objects.filter(to="/glossary/").count() == count + 2

@@ -15,6 +15,14 @@ from tests.factories import make_service, make_technology, make_term
 
 pytestmark = pytest.mark.django_db
 
+# Pinned below, whatever the number of revisions. The history: the session and
+# user, the item, the permissions, the revisions with their authors, the admin
+# log. The restore: the item, its revision, the write of every field, relation
+# and tag (each relation read before and after it is set, for the new revision),
+# the body links and pages to refresh, and the new revision.
+HISTORY_QUERIES = 9
+RESTORE_QUERIES = 64
+
 
 def admin_url(model, view, *args):
     return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
@@ -255,3 +263,31 @@ def test_a_service_is_saved_compared_and_restored_in_the_admin(editor_client, cl
     assert [t.name for t in service.technologies.all()] == ["PyTorch"]
     assert versions_of(service)[0].revision.comment.startswith("Restored from revision of ")
     assert "The first summary." in client.get(service.get_absolute_url()).content.decode()
+
+
+def saved_times(client, term, count):
+    for n in range(count):
+        save_in_admin(client, term, short_definition=f"Definition number {n}.")
+
+
+@pytest.mark.parametrize("saves", [1, 6])
+def test_history_page_costs_a_fixed_number_of_queries(
+    editor_client, term, django_assert_num_queries, saves
+):
+    """Guards against N+1: each revision's author is read with it, not once per row."""
+    saved_times(editor_client, term, saves)
+    with django_assert_num_queries(HISTORY_QUERIES):
+        response = editor_client.get(admin_url(Term, "history", term.pk))
+    assert len(response.context["versions"]) == saves + 2
+
+
+@pytest.mark.parametrize("saves", [1, 6])
+def test_restoring_costs_a_fixed_number_of_queries(
+    editor_client, term, django_assert_num_queries, saves
+):
+    """Guards against N+1: older revisions (and the relations restored) cost no more queries."""
+    saved_times(editor_client, term, saves)
+    oldest = versions_of(term)[-1]
+    with django_assert_num_queries(RESTORE_QUERIES):
+        response = editor_client.post(admin_url(Term, "restore", term.pk, oldest.pk))
+    assert response.status_code == 302
