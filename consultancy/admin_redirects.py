@@ -3,6 +3,7 @@
 from urllib.parse import urlencode
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
@@ -52,6 +53,9 @@ class MissingUrlAdmin(admin.ModelAdmin):
         return False
 
     def changelist_view(self, request, extra_context=None):
+        # This view replaces ModelAdmin's, and with it the view permission check.
+        if not self.has_view_permission(request):
+            raise PermissionDenied
         add_url = reverse("admin:consultancy_redirect_add")
         rows = [
             {**row, "add_redirect_url": f"{add_url}?{urlencode({'from_path': row['path']})}"}

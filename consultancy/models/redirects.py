@@ -1,7 +1,7 @@
 """Old addresses: redirects to where an item now lives, and the addresses still missing."""
 
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from consultancy.models.counts import DailyCountQuerySet
@@ -102,8 +102,12 @@ class Redirect(models.Model):
 
 class MissingUrlQuerySet(DailyCountQuerySet):
     def top(self, limit=100, days=30):
-        """The most requested missing paths of the last `days` days, with their counts."""
-        return self.since(days).totals("path")[:limit]
+        """
+        The most requested missing paths of the last `days` days, with their
+        counts; a path redirected since is no longer missing (same query).
+        """
+        redirected = Redirect.objects.filter(from_path=OuterRef("path"))
+        return self.since(days).filter(~Exists(redirected)).totals("path")[:limit]
 
     def purge(self, days=30):
         return super().purge(days)

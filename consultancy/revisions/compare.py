@@ -37,18 +37,37 @@ def compared_fields(model):
     ]
 
 
+def _name(item):
+    """A person by their full name (their username without one), anything else by its str."""
+    if hasattr(item, "get_full_name"):
+        return item.get_full_name().strip() or item.get_username()
+    return str(item)
+
+
+def _names_of(model, pks):
+    """One query for the lot (none for no pks): {pk: name}."""
+    pks = {pk for pk in pks if pk is not None}
+    if not pks:
+        return {}
+    return {item.pk: _name(item) for item in model._default_manager.filter(pk__in=pks)}
+
+
+def _deleted(pk):
+    return f"(deleted, #{pk})"
+
+
 def _names_by_pk(field, states):
     """One query per relation, whatever the number of items related."""
-    pks = {pk for _, m2m in states for pk in m2m.get(field.name, ())}
-    related = field.related_model._default_manager.filter(pk__in=pks)
-    return {item.pk: str(item) for item in related}
+    return _names_of(
+        field.related_model, (pk for _, m2m in states for pk in m2m.get(field.name, ()))
+    )
 
 
 def _relation_value(field, m2m, names):
     """The related items' names as one line: in their order, or sorted if they have none."""
     values = m2m.get(field.name, ())
     if not isinstance(field, TaggableManager):
-        values = [names.get(pk, f"(deleted, #{pk})") for pk in values]
+        values = [names.get(pk, _deleted(pk)) for pk in values]
     if not is_ordered(field):
         values = sorted(values, key=str.lower)
     return ", ".join(values) or EMPTY
@@ -62,6 +81,11 @@ def compare(model, old_version, new_version):
         if field.many_to_many:
             names = {} if isinstance(field, TaggableManager) else _names_by_pk(field, states)
             old, new = (_relation_value(field, m2m, names) for _, m2m in states)
+        elif field.many_to_one:
+            # The related item by name, not its id: one query for both revisions.
+            pks = [getattr(obj, field.attname) for obj, _ in states]
+            names = _names_of(field.related_model, pks)
+            old, new = (EMPTY if pk is None else names.get(pk, _deleted(pk)) for pk in pks)
         else:
             old, new = (
                 str(display_for_field(getattr(obj, field.attname), field, EMPTY))

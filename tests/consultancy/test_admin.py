@@ -203,19 +203,27 @@ def test_scheduled_items_show_as_scheduled_with_their_date_and_can_be_filtered(
         assert [row.pk for row in response.context["cl"].result_list] == [expected.pk]
 
 
-def test_autocomplete_puts_an_exact_name_match_first(editor_client):
+@pytest.mark.parametrize(
+    ("make", "field_name"),
+    [
+        (lambda name: make_term(name=name), "related_terms"),
+        (lambda name: make_service(title=name), "services"),
+    ],
+    ids=["terms", "services"],
+)
+def test_autocomplete_puts_an_exact_name_match_first(editor_client, make, field_name):
     for name in ("Adaptive Retrieval", "Hybrid Retrieval", "Retrieval"):
-        make_term(name=name)
-    term = make_term(name="Rerankers")
+        make(name)
+    other = make("Rerankers")
     response = editor_client.get(
         reverse("admin:autocomplete"),
         {
             "term": "retrieval",
             "app_label": "glossary",
             "model_name": "term",
-            "field_name": "related_terms",
+            "field_name": field_name,
         },
     )
     names = [result["text"] for result in response.json()["results"]]
     assert names == ["Retrieval", "Adaptive Retrieval", "Hybrid Retrieval"]
-    assert term.name not in names
+    assert str(other) not in names

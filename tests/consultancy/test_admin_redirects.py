@@ -112,6 +112,7 @@ def test_missing_urls_list_shows_the_top_paths_in_a_fixed_number_of_queries(
 ):
     """Guards against N+1: the session, the user, two permission checks and one query for the list."""
     make_missing(count)
+    Redirect.objects.bulk_create(Redirect(from_path=f"/r-{n}/", to="/") for n in range(count))
     url = reverse("admin:consultancy_missingurl_changelist")
     with django_assert_num_queries(5):
         response = editor_client.get(url)
@@ -120,6 +121,14 @@ def test_missing_urls_list_shows_the_top_paths_in_a_fixed_number_of_queries(
     assert rows[0]["total"] == 2 * count
     assert "/too-old/" not in [row["path"] for row in rows]
     assert "Create redirect" in response.content.decode()
+
+
+def test_a_path_redirected_since_is_no_longer_listed_as_missing(editor_client):
+    MissingUrl.objects.create(path="/lost/", count=5)
+    MissingUrl.objects.create(path="/still-lost/", count=2)
+    Redirect.objects.create(from_path="/lost/", to="/glossary/")
+    response = editor_client.get(reverse("admin:consultancy_missingurl_changelist"))
+    assert [row["path"] for row in response.context["rows"]] == ["/still-lost/"]
 
 
 def test_missing_urls_list_shows_at_most_100_paths(editor_client):
@@ -153,3 +162,85 @@ def test_items_deleted_in_bulk_from_the_admin_answer_410(editor_client, client):
     client.logout()
     for term in terms:
         assert client.get(f"/glossary/{term.slug}/").status_code == 410
+
+
+def change_redirect(client, redirect, **changes):
+    data = {"from_path": redirect.from_path, "to": redirect.to, "permanent": "on", **changes}
+    return client.post(
+        reverse("admin:consultancy_redirect_change", args=[redirect.pk]), data, follow=True
+    )
+
+
+@pytest.mark.parametrize(
+    ("other", "to", "message", "saved_to"),
+    [
+        # The edited row is left out of the loop check: its old target no longer counts.
+        (("/c/", "/x/"), "/c/", "go round in a loop: following /c/ leads back to /x/.", "/old/"),
+        (
+            ("/moved/", "/final/"),
+            "/moved/",
+            "/moved/ is itself redirected, so this redirect goes straight to /final/.",
+            "/final/",
+        ),
+    ],
+    ids=["loop-refused", "chain-resolved"],
+)
+def test_editing_a_redirect_refuses_a_loop_and_resolves_a_chain(
+    editor_client, other, to, message, saved_to
+):
+    Redirect.objects.create(from_path=other[0], to=other[1])
+    redirect = Redirect.objects.create(from_path="/x/", to="/old/")
+    response = change_redirect(editor_client, redirect, to=to)
+    assert message in response.content.decode()
+    redirect.refresh_from_db()
+    assert redirect.to == saved_to
+
+
+def test_editor_deletes_a_redirect_in_the_admin(editor_client, client):
+    redirect = Redirect.objects.create(from_path="/old-page/", to="/glossary/")
+    response = editor_client.post(
+        reverse("admin:consultancy_redirect_delete", args=[redirect.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 302
+    assert not Redirect.objects.exists()
+    client.logout()
+    assert client.get("/old-page/").status_code == 404
+
+
+def test_sales_cannot_see_the_missing_urls(sales_client):
+    MissingUrl.objects.create(path="/lost/", count=5)
+    assert sales_client.get(reverse("admin:consultancy_missingurl_changelist")).status_code == 403
+    index = sales_client.get(reverse("admin:index")).content.decode()
+    assert reverse("admin:consultancy_missingurl_changelist") not in index
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_the_redirect_form_costs_a_fixed_number_of_queries(
+    editor_client, django_assert_num_queries, count
+):
+    """
+    Guards against N+1: the add and change forms, and their saves (the change
+    followed to the changelist), read no redirect per row: following a target
+    is one hop, and repointing the redirects to a new one is one UPDATE.
+    """
+    Redirect.objects.bulk_create(Redirect(from_path=f"/r-{n}/", to="/final/") for n in range(count))
+    Redirect.objects.create(from_path="/moved/", to="/final/")
+    redirect = Redirect.objects.get(from_path="/r-0/")
+    add = reverse("admin:consultancy_redirect_add")
+    editor_client.get(add)  # Fills the process-wide content type cache, whichever test runs first.
+    with django_assert_num_queries(4):
+        assert editor_client.get(add).status_code == 200
+    change = reverse("admin:consultancy_redirect_change", args=[redirect.pk])
+    with django_assert_num_queries(5):
+        assert editor_client.get(change).status_code == 200
+    with django_assert_num_queries(25):
+        assert change_redirect(editor_client, redirect, to="/moved/").status_code == 200
+    redirect.refresh_from_db()
+    assert redirect.to == "/final/"
+    with django_assert_num_queries(16):
+        response = editor_client.post(
+            add,
+            {"from_path": "/final/", "to": "/glossary/", "permanent": "on"},
+        )
+    assert response.status_code == 302
+    assert Redirect.objects.filter(to="/glossary/").count() == count + 2

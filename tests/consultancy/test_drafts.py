@@ -8,8 +8,9 @@ from reversion.models import Version
 from consultancy.models import Draft, Status
 from glossary.models import Term
 from services.models import Service
+from tests.admin_forms import form_as_shown
 from tests.consultancy.test_revisions import save_in_admin
-from tests.factories import make_service, make_term
+from tests.factories import make_service, make_technology, make_term
 
 pytestmark = pytest.mark.django_db
 
@@ -246,3 +247,46 @@ def test_a_draft_keeps_dates_owners_and_aliases_and_the_preview_shows_them(
     assert "Reviewed by Ada Byte" in html
     assert Term.objects.get(pk=live_term.pk).aliases == ""
     assert "Reviewed by" not in editor_client.get(live_term.get_absolute_url()).content.decode()
+
+
+@pytest.fixture(params=["service", "technology"])
+def drafted_item(request, editor_client):
+    """A live service or technology with a draft of a new summary."""
+    make = {"service": make_service, "technology": make_technology}[request.param]
+    item = make(summary="The published summary.")
+    data = form_as_shown(
+        editor_client, item, summary="The drafted summary.", _save_draft="Save as draft"
+    )
+    response = editor_client.post(admin_url(item, "change"), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    return item
+
+
+def test_a_draft_of_a_service_or_technology_is_previewed_not_published(editor_client, drafted_item):
+    drafted_item.refresh_from_db()
+    assert drafted_item.summary == "The published summary."
+    page = Client().get(drafted_item.get_absolute_url()).content.decode()
+    assert "The published summary." in page
+    assert "The drafted summary." not in page
+    preview = editor_client.get(admin_url(drafted_item, "draft_preview")).content.decode()
+    assert "The drafted summary." in preview
+    assert "Preview of unpublished changes" in preview
+
+
+def test_saving_a_service_or_technology_publishes_its_draft(editor_client, drafted_item):
+    data = form_as_shown(editor_client, drafted_item)
+    assert data["summary"] == "The drafted summary."
+    assert editor_client.post(admin_url(drafted_item, "change"), data).status_code == 302
+    assert not Draft.objects.exists()
+    page = Client().get(drafted_item.get_absolute_url()).content.decode()
+    assert "The drafted summary." in page
+
+
+def test_discarding_the_draft_of_a_service_or_technology_keeps_the_live_page(
+    editor_client, drafted_item
+):
+    assert editor_client.post(admin_url(drafted_item, "draft_discard")).status_code == 302
+    assert not Draft.objects.exists()
+    assert form_as_shown(editor_client, drafted_item)["summary"] == "The published summary."
+    page = Client().get(drafted_item.get_absolute_url()).content.decode()
+    assert "The published summary." in page

@@ -1,9 +1,12 @@
 import json
+import re
 from io import StringIO
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import CommandError, call_command
+from django.db import DatabaseError
+from reversion.models import Version
 from taggit.models import Tag
 
 from consultancy import imports
@@ -306,4 +309,85 @@ def test_two_rows_claiming_one_alias_are_an_error(tmp_path):
     assert status == 1
     assert "row 2 term button: error: “cta” is also a name or alias in row 1." in output
     assert "row 3 term push: error: “Push Button” is also a name or alias in row 2." in output
+    assert not Term.objects.exists()
+
+
+class Terminal(StringIO):
+    """Standard error as it is when the command runs in a terminal."""
+
+    def isatty(self):
+        return True
+
+
+def import_quietly_or_not(tmp_path, stderr, *args):
+    path = tmp_path / "content.csv"
+    path.write_text(
+        HEADER + "".join(f"term,t-{n},Term {n},Def.,published,,,\n" for n in range(300)),
+        encoding="utf-8",
+    )
+    call_command("import_content", str(path), *args, stdout=StringIO(), stderr=stderr)
+    return stderr.getvalue()
+
+
+def test_on_a_terminal_the_import_shows_its_progress_on_standard_error(tmp_path):
+    shown = import_quietly_or_not(tmp_path, Terminal())
+    checking, saving, _ = shown.split("\n")
+    # Redrawn in place, row by row, then finished with the time it took.
+    assert checking.count("\rChecking rows") == 1 + 300 + 1  # At 0, per row, at the end.
+    assert "[..............................]       0/300" in checking
+    assert re.search(r"\[#{30}\]     300/300 +[0-9.]+ s$", checking)
+    assert saving.count("\rSaving") == 1 + 300 + 1
+    assert re.search(r"\[#{30}\]     300/300 +[0-9.]+ s$", saving)
+
+
+def test_elsewhere_the_import_prints_each_stage_once_and_with_v0_nothing(tmp_path):
+    shown = import_quietly_or_not(tmp_path, StringIO())
+    assert [line.split("[")[0].strip() for line in shown.splitlines()] == [
+        "Checking rows",
+        "Saving",
+    ]
+    assert "\r" not in shown
+    Term.objects.all().delete()
+    assert import_quietly_or_not(tmp_path, Terminal(), "-v0") == ""
+
+
+def test_a_failure_while_saving_rolls_back_every_row_and_says_so_in_one_line(tmp_path, monkeypatch):
+    """The check stage passed: the database refuses the second row as it is saved."""
+    make_term(slug="kept", name="Kept", short_definition="Before.")
+    save, saved = Term.save, []
+
+    def refusing_the_second(term, *args, **kwargs):
+        saved.append(term.slug)
+        if len(saved) == 2:
+            raise DatabaseError("disk full")
+        return save(term, *args, **kwargs)
+
+    monkeypatch.setattr(Term, "save", refusing_the_second)
+    path = tmp_path / "content.csv"
+    path.write_text(
+        HEADER + "term,kept,Kept,After.,published,,,\nterm,new,New,Def.,published,,,\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(CommandError) as refused:
+        call_command("import_content", str(path), stdout=StringIO(), stderr=StringIO())
+    assert str(refused.value) == "The import stopped while saving: disk full. Nothing was imported."
+    assert refused.value.returncode == 1
+    assert saved == ["kept", "new"]
+    assert Term.objects.get(slug="kept").short_definition == "Before."
+    assert not Term.objects.filter(slug="new").exists()
+    assert not Version.objects.exists()
+
+
+def test_the_import_is_attributed_to_the_user_given(tmp_path, editor):
+    status, output = run_import(
+        tmp_path, HEADER + "term,new,New,Def.,published,,,\n", "--user", "editor"
+    )
+    assert status == 0, output
+    revision = Version.objects.get_for_object(Term.objects.get(slug="new")).get().revision
+    assert (revision.user, revision.comment) == (editor, "Imported")
+
+
+def test_an_unknown_user_is_refused_before_anything_is_read(tmp_path):
+    with pytest.raises(CommandError, match=r"^There is no user 'nobody': nothing was imported\.$"):
+        run_import(tmp_path, HEADER + "term,new,New,Def.,published,,,\n", "--user", "nobody")
     assert not Term.objects.exists()

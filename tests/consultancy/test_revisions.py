@@ -2,6 +2,7 @@
 
 import pytest
 import reversion
+from django.contrib.auth.models import User
 from django.urls import reverse
 from reversion.models import Revision, Version
 
@@ -9,9 +10,18 @@ from consultancy import content_types
 from consultancy.models import Status
 from glossary.models import Term
 from services.models import Service
+from tests.admin_forms import form_as_shown
 from tests.factories import make_service, make_technology, make_term
 
 pytestmark = pytest.mark.django_db
+
+# Pinned below, whatever the number of revisions. The history: the session and
+# user, the item, the permissions, the revisions with their authors, the admin
+# log. The restore: the item, its revision, the write of every field, relation
+# and tag (each relation read before and after it is set, for the new revision),
+# the body links and pages to refresh, and the new revision.
+HISTORY_QUERIES = 9
+RESTORE_QUERIES = 64
 
 
 def admin_url(model, view, *args):
@@ -106,15 +116,55 @@ def test_comparison_shows_changed_fields_and_relations_only_as_changed(editor_cl
     assert '<tr class="unchanged">' in content
 
 
+def make_user(username, **names):
+    return User.objects.create_user(username, is_staff=True, **names)
+
+
+def test_comparison_names_the_owner_not_their_id(editor_client, term):
+    ada = make_user("ada", first_name="Ada", last_name="Lovelace")
+    save_in_admin(editor_client, term, owner=ada.pk)
+    save_in_admin(editor_client, term, owner=make_user("grace").pk)
+    newest, with_ada, without_owner = versions_of(term)[:3]
+
+    owner = {
+        row.label: row for row in compare(editor_client, term, with_ada, newest).context["rows"]
+    }["owner"]
+    assert (owner.old, owner.new) == ("Ada Lovelace", "grace")
+    rows = compare(editor_client, term, without_owner, with_ada).context["rows"]
+    assert [(row.old, row.new) for row in rows if row.label == "owner"] == [("—", "Ada Lovelace")]
+
+
+def test_comparison_shows_a_deleted_owner_readably(editor_client, term):
+    ada = make_user("ada", first_name="Ada")
+    save_in_admin(editor_client, term, owner=ada.pk)
+    with_ada_pk = ada.pk
+    ada.delete()
+    save_in_admin(editor_client, term, short_definition="Since Ada left.")
+    newest, with_ada = versions_of(term)[:2]
+    rows = compare(editor_client, term, with_ada, newest).context["rows"]
+    assert [(row.old, row.new) for row in rows if row.label == "owner"] == [
+        (f"(deleted, #{with_ada_pk})", "—")
+    ]
+
+
 def test_comparison_page_queries_do_not_grow_with_relations(
     editor_client, term, django_assert_num_queries
 ):
-    """Guards against N+1: one query per relation, however many items it holds."""
+    """
+    Guards against N+1: one query per relation, however many items it holds,
+    and one for the owners of both revisions (a name, not an id, costs that one).
+    """
     for _ in range(5):
         term.related_terms.add(make_term())
-    save_in_admin(editor_client, term, short_definition="With five related terms.")
+    save_in_admin(editor_client, term, owner=make_user("ada").pk)
+    save_in_admin(
+        editor_client,
+        term,
+        owner=make_user("grace").pk,
+        short_definition="With five related terms.",
+    )
     newest, older = versions_of(term)[:2]
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = compare(editor_client, term, older, newest)
     assert response.status_code == 200
 
@@ -184,3 +234,60 @@ def test_a_deleted_item_is_listed_for_recovery_and_its_form_shows_its_tags(edito
     assert "A newer definition." in form.content.decode()
     assert "generative-ai" in form.content.decode()
     assert not Term.objects.filter(name=name).exists()
+
+
+def test_a_service_is_saved_compared_and_restored_in_the_admin(editor_client, client):
+    service = make_service(title="Cloud Audit", summary="The first summary.")
+    pytorch, jax = make_technology(name="PyTorch"), make_technology(name="JAX")
+    for summary, technology in [("The first summary.", pytorch), ("The second summary.", jax)]:
+        data = form_as_shown(editor_client, service, summary=summary, technologies=[technology.pk])
+        assert editor_client.post(admin_url(Service, "change", service.pk), data).status_code == 302
+    newest, older = versions_of(service)[:2]
+
+    url = admin_url(Service, "compare", service.pk)
+    rows = {
+        row.label: row
+        for row in editor_client.get(f"{url}?from={older.pk}&to={newest.pk}").context["rows"]
+    }
+    assert (rows["summary"].old, rows["summary"].new) == (
+        "The first summary.",
+        "The second summary.",
+    )
+    assert (rows["technologies used"].old, rows["technologies used"].new) == ("PyTorch", "JAX")
+    assert not rows["title"].changed
+
+    response = editor_client.post(admin_url(Service, "restore", service.pk, older.pk))
+    assert response.status_code == 302
+    service.refresh_from_db()
+    assert service.summary == "The first summary."
+    assert [t.name for t in service.technologies.all()] == ["PyTorch"]
+    assert versions_of(service)[0].revision.comment.startswith("Restored from revision of ")
+    assert "The first summary." in client.get(service.get_absolute_url()).content.decode()
+
+
+def saved_times(client, term, count):
+    for n in range(count):
+        save_in_admin(client, term, short_definition=f"Definition number {n}.")
+
+
+@pytest.mark.parametrize("saves", [1, 6])
+def test_history_page_costs_a_fixed_number_of_queries(
+    editor_client, term, django_assert_num_queries, saves
+):
+    """Guards against N+1: each revision's author is read with it, not once per row."""
+    saved_times(editor_client, term, saves)
+    with django_assert_num_queries(HISTORY_QUERIES):
+        response = editor_client.get(admin_url(Term, "history", term.pk))
+    assert len(response.context["versions"]) == saves + 2
+
+
+@pytest.mark.parametrize("saves", [1, 6])
+def test_restoring_costs_a_fixed_number_of_queries(
+    editor_client, term, django_assert_num_queries, saves
+):
+    """Guards against N+1: older revisions (and the relations restored) cost no more queries."""
+    saved_times(editor_client, term, saves)
+    oldest = versions_of(term)[-1]
+    with django_assert_num_queries(RESTORE_QUERIES):
+        response = editor_client.post(admin_url(Term, "restore", term.pk, oldest.pk))
+    assert response.status_code == 302

@@ -179,3 +179,15 @@ def test_the_term_list_finds_a_term_by_its_alias(editor_client):
     make_term(name="Other")
     response = editor_client.get(reverse("admin:glossary_term_changelist"), {"q": "buy button"})
     assert [term.name for term in response.context["cl"].result_list] == ["Call To Action"]
+
+
+@pytest.mark.parametrize("terms", [2, 12])
+def test_the_body_preview_costs_a_fixed_number_of_queries(
+    editor_client, django_assert_num_queries, terms
+):
+    """Guards against N+1: every term the text mentions is linked from one read of the terms."""
+    names = [make_term(name=f"Concept {chr(65 + n)}").name for n in range(terms)]
+    url = reverse("admin:glossary_term_markdown_preview")
+    with django_assert_num_queries(6):
+        response = editor_client.post(url, {"text": "See " + ", ".join(names) + "."})
+    assert response.json()["html"].count("<a ") == terms
