@@ -221,9 +221,7 @@ def test_a_repeated_parameter_is_not_cached(client, term):
     assert fetch(client, path).get("X-Page-Cache") != "hit"
 
 
-def test_a_page_cached_before_a_change_of_settings_is_not_served_after_it(
-    client, term, settings
-):
+def test_a_page_cached_before_a_change_of_settings_is_not_served_after_it(client, term, settings):
     """A restart with another reply promise (or templates, or static files): no old page."""
     settings.ENQUIRY_REPLY_PROMISE = "within one working day"
     assert fetch(client)["X-Page-Cache"] == "miss"

@@ -1,25 +1,24 @@
+"""Glossary terms: the model, its reads and the A–Z index."""
+
 import unicodedata
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import connections, models, router
-from django.db.models import Exists, F, Q, Value
+from django.db.models import Exists, Q, Value
 from django.db.models.functions import Concat, Lower, Trim
-from django.db.models.signals import m2m_changed
-from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.functional import cached_property
 
 from consultancy.models import (
-    DailyCountQuerySet,
     PublishableContent,
     PublishableQuerySet,
     Status,
     count_of,
 )
 from consultancy.prepared import PreparedRead, now_param
-from consultancy.relations import OrderedLink, OrderedManyToManyField
+from consultancy.relations import OrderedManyToManyField
 from glossary.autolink import HAS_ALIASES
 from glossary.phrases import (
     MAX_WORDS_IN_A_NAME,
@@ -397,82 +396,6 @@ class Term(PublishableContent):
         return self.owner.get_full_name().strip() if self.owner_id else ""
 
 
-SELF_RELATION_MESSAGE = "A term cannot be related to itself."
-
-
-# The link tables keep the names of the plain many-to-many tables they
-# replaced (migration 0007), so that existing relations stayed in place.
-
-
-class RelatedTerm(OrderedLink):
-    """A term its editor lists on another term's page: one way, in order."""
-
-    from_term = models.ForeignKey(
-        Term, on_delete=models.CASCADE, related_name="outgoing_related_links"
-    )
-    to_term = models.ForeignKey(
-        Term, on_delete=models.CASCADE, related_name="incoming_related_links"
-    )
-
-    class Meta(OrderedLink.Meta):
-        db_table = "glossary_term_related_terms"
-        verbose_name = "related term"
-        verbose_name_plural = "related terms"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["from_term", "to_term"], name="glossary_relatedterm_once"
-            ),
-            models.CheckConstraint(
-                condition=~Q(from_term=models.F("to_term")),
-                name="glossary_relatedterm_not_itself",
-                violation_error_message=SELF_RELATION_MESSAGE,
-            ),
-        ]
-
-
-class TermService(OrderedLink):
-    term = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="service_links")
-    service = models.ForeignKey(
-        "services.Service", on_delete=models.CASCADE, related_name="term_links"
-    )
-
-    class Meta(OrderedLink.Meta):
-        db_table = "glossary_term_services"
-        verbose_name = "term's service"
-        verbose_name_plural = "terms' services"
-        constraints = [
-            models.UniqueConstraint(fields=["term", "service"], name="glossary_termservice_once")
-        ]
-
-
-class TermTechnology(OrderedLink):
-    term = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="technology_links")
-    technology = models.ForeignKey(
-        "services.Technology", on_delete=models.CASCADE, related_name="term_links"
-    )
-
-    class Meta(OrderedLink.Meta):
-        db_table = "glossary_term_technologies"
-        verbose_name = "term's technology"
-        verbose_name_plural = "terms' technologies"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["term", "technology"], name="glossary_termtechnology_once"
-            )
-        ]
-
-
-@receiver(m2m_changed, sender=Term.related_terms.through)
-def refuse_self_relation(sender, instance, action, pk_set, reverse, model, **kwargs):
-    """
-    The link table's CHECK constraint refuses a term related to itself; this
-    guard says so with a message rather than an IntegrityError, on every path
-    that goes through the relation (admin, shell, load_demo, imports).
-    """
-    if action == "pre_add" and model is Term and instance.pk in pk_set:
-        raise ValidationError(SELF_RELATION_MESSAGE, code="related_to_itself")
-
-
 def _letters_in_use_query():
     # One EXISTS per letter, each a probe of the published-letter index:
     # DISTINCT would read every term. Any one row carries the answers; no row
@@ -484,75 +407,3 @@ def _letters_in_use_query():
 
 # Every index, letter and search page asks; 27 subqueries are slow to build.
 _letters_in_use = PreparedRead(_letters_in_use_query)
-
-
-# The search log (glossary/search_log.py records it). Queries are kept as the
-# search reads them, cut to this length: the search reads no more
-# (glossary.search.MAX_QUERY_LENGTH), and a made-up long query must not
-# cost more room than a real one.
-SEARCH_LOG_QUERY_MAX_LENGTH = 100
-# New distinct queries a day; past it only queries already seen that day are
-# counted. Anyone can make up searches: this bounds the table at about
-# 90,000 rows (90 days kept) whatever a bot sends, far above what visitors type.
-SEARCH_LOG_NEW_QUERIES_PER_DAY = 1000
-# How long the log is kept (purge_search_log, run nightly by deploy/crontab).
-SEARCH_LOG_DAYS = 90
-
-
-class SearchLogQuerySet(DailyCountQuerySet):
-    def record(self, query, results, today=None):
-        """One more search today for `query`, which found `results` terms."""
-        self.add_one(
-            {"query": query},
-            new_per_day=SEARCH_LOG_NEW_QUERIES_PER_DAY,
-            today=today,
-            results=results,
-        )
-
-    def count_again(self, query, today=None):
-        """
-        One more search for a query already logged today, its results unknown
-        (a browser revalidating the page it has: 304). Never adds a row.
-        """
-        today = today or timezone.localdate()
-        self.filter(query=query, day=today).update(count=F("count") + 1)
-
-    def top(self, days=30, limit=50):
-        """The most frequent queries of the last `days` days: (query, total) rows."""
-        return self.since(days).totals("query").values_list("query", "total")[:limit]
-
-    def top_not_found(self, days=30, limit=50):
-        """The same, counting only the searches that found nothing."""
-        return self.filter(results=0).top(days=days, limit=limit)
-
-
-class SearchLogEntry(models.Model):
-    """
-    How often one glossary search was made on one day, and what it found.
-    Nothing about who searched: no address, session, browser or user.
-    """
-
-    query = models.CharField(
-        max_length=SEARCH_LOG_QUERY_MAX_LENGTH,
-        help_text="What was searched for, as the search reads it: its words, lower-cased.",
-    )
-    day = models.DateField(help_text="The day of the searches (the site's time zone).")
-    count = models.PositiveIntegerField(default=1, help_text="How many searches that day.")
-    results = models.PositiveIntegerField(
-        help_text="How many terms the day's latest search for it found (0: none)."
-    )
-
-    objects = SearchLogQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-day", "-count", "query"]
-        verbose_name = "search log entry"
-        verbose_name_plural = "search log"
-        constraints = [
-            # Day first: the same index serves one day's count (the cap), the
-            # date ranges of top() and the purge, as well as the lookup.
-            models.UniqueConstraint(fields=["day", "query"], name="glossary_search_once_a_day"),
-        ]
-
-    def __str__(self):
-        return f"“{self.query}” ({self.count} on {self.day})"
