@@ -70,7 +70,7 @@ def count_missing(path, today=None):
     """One more request for a missing path today (at most so many new paths a day)."""
     if len(path) > MISSING_PATH_MAX_LENGTH:
         return
-    MissingUrl.objects.add_one({"path": path}, new_per_day=MISSING_NEW_PATHS_PER_DAY, today=today)
+    MissingUrl.objects.add({"path": path}, new_per_day=MISSING_NEW_PATHS_PER_DAY, today=today)
 
 
 def record_deleted(sender, instance, using, **kwargs):

@@ -66,6 +66,12 @@ def sales_client(client, sales):
 
 
 @pytest.fixture(autouse=True)
+def _searches_logged_at_once(settings):
+    """Each search is written as it is made; tests/glossary/test_search_log.py tests the wait."""
+    settings.SEARCH_LOG_WRITE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _tasks_run_immediately(settings):
     """Background tasks run at once in tests, as while debugging (production queues them)."""
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

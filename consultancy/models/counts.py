@@ -13,26 +13,26 @@ class DailyCountQuerySet(models.QuerySet):
     `day`, `count` and a unique (key, day). Nothing about who did it.
     """
 
-    def add_one(self, key, *, new_per_day, today=None, **latest):
+    def add(self, key, *, new_per_day, count=1, today=None, **latest):
         """
-        One more today for `key` ({field: value}), also setting the `latest`
-        fields. A new key gets a row only while today has fewer than
+        `count` more today for `key` ({field: value}), also setting the
+        `latest` fields. A new key gets a row only while today has fewer than
         `new_per_day`: made-up keys cannot grow the table without bound.
         One UPDATE when the key was seen today already.
         """
         today = today or timezone.localdate()
         rows = self.filter(day=today, **key)
-        if rows.update(count=models.F("count") + 1, **latest):
+        if rows.update(count=models.F("count") + count, **latest):
             return
         # Counting stops at the cap: at most new_per_day index entries read.
         if self.filter(day=today)[:new_per_day].count() >= new_per_day:
             return
         try:
             with transaction.atomic():
-                self.create(day=today, count=1, **key, **latest)
+                self.create(day=today, count=count, **key, **latest)
         except IntegrityError:
             # Another request counted it first, between our UPDATE and INSERT.
-            rows.update(count=models.F("count") + 1, **latest)
+            rows.update(count=models.F("count") + count, **latest)
 
     def since(self, days):
         """The rows of the last `days` days, today included."""

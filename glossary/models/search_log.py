@@ -20,22 +20,23 @@ SEARCH_LOG_DAYS = 90
 
 
 class SearchLogQuerySet(DailyCountQuerySet):
-    def record(self, query, results, today=None):
-        """One more search today for `query`, which found `results` terms."""
-        self.add_one(
+    def record(self, query, results, today=None, count=1):
+        """`count` more searches today for `query`, the latest of which found `results` terms."""
+        self.add(
             {"query": query},
             new_per_day=SEARCH_LOG_NEW_QUERIES_PER_DAY,
+            count=count,
             today=today,
             results=results,
         )
 
-    def count_again(self, query, today=None):
+    def count_again(self, query, today=None, count=1):
         """
-        One more search for a query already logged today, its results unknown
+        More searches for a query already logged today, their results unknown
         (a browser revalidating the page it has: 304). Never adds a row.
         """
         today = today or timezone.localdate()
-        self.filter(query=query, day=today).update(count=F("count") + 1)
+        self.filter(query=query, day=today).update(count=F("count") + count)
 
     def top(self, days=30, limit=50):
         """The most frequent queries of the last `days` days: (query, total) rows."""

@@ -162,6 +162,49 @@ def test_a_repeated_search_costs_one_query_more(client, cold_cache, django_asser
     assert logged() == {"model": (2, 30)}
 
 
+def test_searches_wait_in_the_process_and_are_written_together(
+    client, settings, django_assert_num_queries
+):
+    settings.SEARCH_LOG_WRITE_SECONDS = 60
+    make_term(name="Foundation Model")
+    client.get("/glossary/?q=foundation")
+    client.get("/glossary/?q=Foundation")
+    # Answered from the page cache and counted, without a query.
+    with django_assert_num_queries(0):
+        assert client.get("/glossary/?q=foundation")["X-Page-Cache"] == "hit"
+    assert not SearchLogEntry.objects.exists()
+
+    with django_assert_num_queries(5):  # the UPDATE, the cap, the INSERT in its savepoint
+        search_log.write()
+    assert logged() == {"foundation": (3, 1)}
+
+
+def test_the_waiting_searches_are_written_once_their_time_has_come(client, settings):
+    settings.SEARCH_LOG_WRITE_SECONDS = 60
+    client.get("/glossary/?q=alpha")
+    assert not SearchLogEntry.objects.exists()
+    search_log._written_at -= 61  # a minute later
+    client.get("/glossary/?q=beta")
+    assert logged() == {"alpha": (1, 0), "beta": (1, 0)}
+
+
+def test_a_flood_of_different_searches_is_written_in_chunks(client, settings, monkeypatch):
+    settings.SEARCH_LOG_WRITE_SECONDS = 60
+    monkeypatch.setattr(search_log, "WRITE_AT_QUERIES", 3)
+    for word in ("one", "two"):
+        client.get(f"/glossary/?q={word}")
+    assert not SearchLogEntry.objects.exists()
+    client.get("/glossary/?q=three")
+    assert set(logged()) == {"one", "two", "three"}
+
+
+def test_a_process_that_stops_writes_what_it_counted(client, settings):
+    settings.SEARCH_LOG_WRITE_SECONDS = 60
+    client.get("/glossary/?q=leaving")
+    search_log._write_at_exit()
+    assert logged() == {"leaving": (1, 0)}
+
+
 @pytest.fixture
 def old_and_recent():
     """Five counts of 90 days ago or more, one of 89 days ago."""
