@@ -232,8 +232,9 @@ CACHES = {
 # How long a rendered public page may be reused (it is replaced sooner when
 # content changes: see consultancy/cache.py).
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60 * 60)
-# Glossary searches are counted in each process and written this often
-# (glossary/search_log.py): a search served from the page cache costs no query.
+# Glossary searches are counted in each process and written together once
+# this many seconds have passed (glossary/search_log.py): a search served
+# from the page cache costs no query.
 SEARCH_LOG_WRITE_SECONDS = env.int("SEARCH_LOG_WRITE_SECONDS", default=10)
 
 # The throttle comes first: a locked-out login is refused before any backend

@@ -10,9 +10,9 @@ header, RESULTS_HEADER, that is stored with the cached page and taken off
 before any response goes out. A browser revalidating a search page it keeps
 (304, no header) counts once more for a query already logged that day.
 
-Searches are counted in the process and written together, every
-SEARCH_LOG_WRITE_SECONDS (sooner once WRITE_AT_QUERIES different searches
-wait), so that a search answered from the page cache costs no query: one
+Searches are counted in the process and written together, with the first
+search once SEARCH_LOG_WRITE_SECONDS have passed since the last write
+(sooner once WRITE_AT_QUERIES different searches wait), so that a search answered from the page cache costs no query: one
 UPDATE then adds up every search for the query since the last write. A
 process that is killed loses those seconds of counts; one that stops
 normally writes them first.
