@@ -12,10 +12,10 @@ before any response goes out. A browser revalidating a search page it keeps
 
 Searches are counted in the process and written together, with the first
 search once SEARCH_LOG_WRITE_SECONDS have passed since the last write
-(sooner once WRITE_AT_QUERIES different searches wait), so that a search answered from the page cache costs no query: one
-UPDATE then adds up every search for the query since the last write. A
-process that is killed loses those seconds of counts; one that stops
-normally writes them first.
+(sooner once WRITE_AT_QUERIES different searches wait), so that a search
+answered from the page cache costs no query: one UPDATE then adds up every
+search for the query since the last write. A process that is killed loses
+those seconds of counts; one that stops normally writes them first.
 
 Recording must never cost the visitor their page: a failed write is logged
 once a minute, and for a minute after one no search is recorded, so that
