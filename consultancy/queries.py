@@ -122,6 +122,20 @@ def _lists(model):
 
 
 @cache
+def _item_rows(name, queryset, order):
+    """_rows() for a queryset of any registered kind, with that kind's fields."""
+    kind = content_types.for_model(queryset.model)
+    return _rows(
+        name,
+        queryset,
+        kind.name,
+        kind.title_field,
+        kind.summary_field,
+        order,
+        kind.short_form_field,
+    )
+
+
 def _relations_read(model):
     """What a page of `model` lists, for the object whose pk is bound as "pk"."""
 
@@ -133,18 +147,7 @@ def _relations_read(model):
             queryset = one.related.objects.published(now=now_param()).filter(
                 **{f"{one.links}__{one.item_key}": item}
             )
-            kind = content_types.for_model(one.related)
-            parts.append(
-                _rows(
-                    name,
-                    queryset,
-                    kind.name,
-                    kind.title_field,
-                    kind.summary_field,
-                    one.order,
-                    kind.short_form_field,
-                )
-            )
+            parts.append(_item_rows(name, queryset, one.order))
         # A stand-in with a Param for its pk, so that the tag manager builds
         # the same filter as for a real object.
         stand_in = model(pk=item)
@@ -153,18 +156,7 @@ def _relations_read(model):
         # of published items of any kind, listed by title.
         for name, items_for in content_types.for_model(model).computed_lists:
             for queryset in items_for(item, now_param()):
-                kind = content_types.for_model(queryset.model)
-                parts.append(
-                    _rows(
-                        name,
-                        queryset,
-                        kind.name,
-                        kind.title_field,
-                        kind.summary_field,
-                        Value(0),
-                        kind.short_form_field,
-                    )
-                )
+                parts.append(_item_rows(name, queryset, Value(0)))
         return parts[0].union(*parts[1:], all=True).order_by()
 
     return PreparedRead(build)

@@ -4,6 +4,9 @@ small site they are visited on (built by the `site` fixture in conftest.py).
 """
 
 import re
+import time
+
+from django.conf import settings
 
 # The term page under test: it has an abbreviation, aliases ("Also known as"),
 # a Markdown body that names other published terms (so it carries auto-links),
@@ -80,6 +83,23 @@ def send_contact_form_with_errors(page):
         f"{MISSING_MESSAGE_ERROR!r}: it is not the form with its errors"
     )
     return response
+
+
+def send_contact_form(page, shown_at, **more_fields):
+    """
+    Fill in the contact form on `page` as Ada Lovelace (and `more_fields`,
+    {label: value}) and send it once the time trap has passed since the form
+    was shown (`shown_at`, time.monotonic()), so that it is taken as a person's.
+    """
+    form = contact_form(page)
+    form.get_by_label("Your name").fill("Ada Lovelace")
+    form.get_by_label("Email address").fill("ada@example.com")
+    for label, value in more_fields.items():
+        form.get_by_label(label).fill(value)
+    form.get_by_label("How can we help?").fill("We would like an LLM to answer from our manuals.")
+    form.get_by_role("checkbox").check()
+    time.sleep(max(0.0, settings.ENQUIRY_MIN_FILL_SECONDS + 1 - (time.monotonic() - shown_at)))
+    form.get_by_role("button").click()
 
 
 def open_path(page, path, expected_status=200):
