@@ -10,6 +10,7 @@ from django.utils.formats import date_format
 from consultancy import content_types
 from consultancy.content_health import Row, Section, counted, item_rows, per_kind, register
 from consultancy.models import BodyLink
+from consultancy.people import user_label
 from glossary.autolink import TARGET_FIELDS, TermIndex, link_targets
 from glossary.models import RelatedTerm, SearchLogEntry, Term, TermService, TermTechnology
 
@@ -149,7 +150,7 @@ def _searches(limit):
 def _review_note(term, today):
     if term.owner is None and term.review_by is None:
         return "no owner, no review date"
-    owner = term.owner.get_full_name() or term.owner.get_username() if term.owner else "no owner"
+    owner = user_label(term.owner) if term.owner else "no owner"
     if term.review_by is None:
         return f"Owner: {owner} · no review date"
     when = date_format(term.review_by, "j M Y")

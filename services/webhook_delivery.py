@@ -28,6 +28,7 @@ from django.tasks import task
 from django.urls import reverse
 from django.utils import timezone
 
+from consultancy.people import user_label
 from services.models import (
     DeliveryStatus,
     EnquiryStatus,
@@ -36,7 +37,6 @@ from services.models import (
     WebhookFormat,
 )
 from services.models.enquiry import ERROR_MAX_LENGTH, UTM_FIELDS
-from services.models.routing import user_label
 from services.models.webhook import secret_key, validate_webhook_url
 from services.notifications import absolute, describe_error
 from services.text import one_line

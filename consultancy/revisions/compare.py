@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.contrib.admin.utils import display_for_field
 from taggit.managers import TaggableManager
 
+from consultancy.people import user_label
 from consultancy.relations import is_ordered
 
 EMPTY = "—"
@@ -40,7 +41,7 @@ def compared_fields(model):
 def _name(item):
     """A person by their full name (their username without one), anything else by its str."""
     if hasattr(item, "get_full_name"):
-        return item.get_full_name().strip() or item.get_username()
+        return user_label(item)
     return str(item)
 
 

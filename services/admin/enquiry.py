@@ -17,6 +17,7 @@ from django.utils.html import format_html
 from django.utils.timesince import timesince
 from django.utils.translation import ngettext
 
+from consultancy.people import user_label
 from services import enquiries, exports, reports, webhooks
 from services.admin.contact_fields import CONTACT_FIELDS, ContactFieldsMixin, HeldFilter
 from services.admin.pipeline import PipelineReportMixin
@@ -24,7 +25,6 @@ from services.admin.response_clock import CLOCK_FIELDS, OverdueFilter, ResponseC
 from services.admin.routing import SalesUserChoicesMixin, SalesUserListFilter
 from services.admin.webhook import delivery_log
 from services.models import Enquiry, NotificationStatus
-from services.models.routing import user_label
 from services.text import reveal_hidden
 
 LEADS_DEFAULT_WEEKS = 8

@@ -6,8 +6,9 @@ services 0006_routing): who gets which enquiries, and who is away.
 from django import forms
 from django.contrib import admin
 
+from consultancy.people import user_label
 from services.models import RoutingRule, SalesAvailability
-from services.models.routing import sales_users, user_label
+from services.models.routing import sales_users
 
 
 class SalesUserChoiceField(forms.ModelChoiceField):

@@ -13,6 +13,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from consultancy.people import user_label
+
 SALES_GROUP = "Sales"
 MATCH_MAX_LENGTH = 140
 MATCH_KINDS = ("term", "service", "technology", "tag")
@@ -50,11 +52,6 @@ def sales_users():
         .distinct()
         .order_by("first_name", "last_name", "username")
     )
-
-
-def user_label(user):
-    """How sales see a colleague: their full name, the username for someone without one."""
-    return user.get_full_name() or user.get_username()
 
 
 class RoutingRule(models.Model):
@@ -109,7 +106,7 @@ class RoutingRule(models.Model):
         ]
 
     def __str__(self):
-        target = self.owner.get_full_name() or self.owner.username if self.owner else self.team
+        target = user_label(self.owner) if self.owner else self.team
         return f"{self.order}. {self.match} → {target}"
 
     def get_absolute_url(self):
@@ -153,8 +150,7 @@ class SalesAvailability(models.Model):
         verbose_name_plural = "sales availability"
 
     def __str__(self):
-        name = self.user.get_full_name() or self.user.username
-        return f"{name}: {'available' if self.is_available else 'away'}"
+        return f"{user_label(self.user)}: {'available' if self.is_available else 'away'}"
 
     def get_absolute_url(self):
         return reverse("admin:services_salesavailability_change", args=[self.pk])
