@@ -9,7 +9,7 @@ own fields.
 The plan runs the same number of queries for 1 row as for 500: full_clean()
 would ask the database once per row and rule (a unique name, each
 constraint), so it runs without those checks and the plan compares each row
-with values loaded once for the whole file (_unique_errors).
+with values loaded once for the whole file (consultancy.import_checks).
 
 Per-save side effects that would redo work thousands of times (relinking
 other glossary terms) are held back for the import (consultancy.signals
@@ -17,25 +17,21 @@ saves_batched) and done once at the end, by content_changed.
 """
 
 from dataclasses import dataclass, field
-from functools import reduce
-from operator import or_
 
 import reversion
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import CheckConstraint, F, Q, UniqueConstraint, prefetch_related_objects
-from django.db.models.functions import Lower
+from django.db.models import prefetch_related_objects
 from taggit.models import Tag, TaggedItem
 
 from consultancy import content_io, content_types
-from consultancy.models import PublishableContent
+from consultancy.import_checks import LOOKUP_BATCH, error_messages, in_batches, unique_errors
 from consultancy.relations import is_ordered, prefetch_in_order, set_in_order
 from consultancy.revisions.restore import record
 from consultancy.signals import content_changed, saves_batched
 from consultancy.tags import create_from_slugs
 
-LOOKUP_BATCH = 500
 CREATED, UPDATED, UNCHANGED, ERROR = "created", "updated", "unchanged", "error"
 
 
@@ -77,16 +73,10 @@ class Plan:
         return f"{len(self.rows)} rows: {counts}."
 
 
-def _in_batches(values, size=LOOKUP_BATCH):
-    values = list(values)
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
-
-
 def _existing(model, slugs):
     """{slug: item} with its relations' and tags' slugs loaded, in batches."""
     found = {}
-    for batch in _in_batches(slugs):
+    for batch in in_batches(slugs):
         for item in content_io.for_export(model.objects.filter(slug__in=batch)):
             found[item.slug] = item
     return found
@@ -94,19 +84,9 @@ def _existing(model, slugs):
 
 def _slug_pks(model, slugs):
     found = {}
-    for batch in _in_batches(slugs):
+    for batch in in_batches(slugs):
         found.update(model.objects.filter(slug__in=batch).values_list("slug", "pk"))
     return found
-
-
-def _messages(error):
-    if hasattr(error, "error_dict"):
-        return [
-            f"{name}: {message}" if name != "__all__" else message
-            for name, messages in error.message_dict.items()
-            for message in messages
-        ]
-    return list(error.messages)
 
 
 def plan(rows, progress=None, only=None):
@@ -150,7 +130,7 @@ def plan(rows, progress=None, only=None):
     known = {model: _slug_pks(model, slugs) for model, slugs in wanted.items()}
     tags = {
         tag.slug: tag
-        for batch in _in_batches(tag_slugs)
+        for batch in in_batches(tag_slugs)
         for tag in Tag.objects.filter(slug__in=batch)
     }
 
@@ -162,7 +142,7 @@ def plan(rows, progress=None, only=None):
             invalid[outcome.number] = _plan_row(
                 kind, outcome, row, existing, known, in_file, tags, seen
             )
-        _unique_errors(kind.model, [outcome for outcome, _ in pairs], invalid)
+        unique_errors(kind.model, [outcome for outcome, _ in pairs], invalid)
         for outcome, _ in pairs:
             _conclude(outcome)
             if progress:
@@ -248,10 +228,10 @@ def _plan_row(kind, outcome, row, existing, known, in_file, tags, seen):
 
     outcome.item, outcome.fields = item, changed
     try:
-        # Uniqueness and constraints: for every row at once (_unique_errors).
+        # Uniqueness and constraints: for every row at once (consultancy.import_checks).
         item.full_clean(validate_unique=False, validate_constraints=False)
     except ValidationError as error:
-        errors.extend(_messages(error))
+        errors.extend(error_messages(error))
         # As full_clean() does: a field in error is not checked for uniqueness.
         return set(getattr(error, "error_dict", {}))
     return set()
@@ -264,108 +244,6 @@ def _conclude(outcome):
         outcome.outcome = CREATED
     elif outcome.fields:
         outcome.outcome = UPDATED
-
-
-def _implied_checks(model):
-    """
-    The CheckConstraints every kind inherits from PublishableContent hold for
-    an item that passed full_clean(): its status is one of the choices
-    (clean_fields) and clean() dates a publication (stamp_publication_date).
-    Asking the database again would be a query per row; it still enforces
-    them when the rows are written.
-    """
-    names = {"app_label": model._meta.app_label, "class": model._meta.model_name}
-    return {
-        constraint.name % names
-        for constraint in PublishableContent.Meta.constraints
-        if isinstance(constraint, CheckConstraint)
-    }
-
-
-def _unique_rules(model):
-    """
-    (rules, others): each rule is (field names, compared case aside, the
-    UniqueConstraint or None for unique=True), checked against values loaded
-    once; others are the constraints a row still asks the database about (a
-    kind's own CheckConstraint, a conditional UniqueConstraint).
-    """
-    # Items are matched by slug: a row's slug is its own item's or nobody's.
-    rules = [
-        ((f.name,), False, None)
-        for f in model._meta.concrete_fields
-        if f.unique and not f.primary_key and f.name != "slug"
-    ]
-    rules += [(tuple(names), False, None) for names in model._meta.unique_together]
-    others = []
-    for constraint in model._meta.constraints:
-        if isinstance(constraint, UniqueConstraint) and constraint.condition is None:
-            if constraint.fields:
-                rules.append((tuple(constraint.fields), False, constraint))
-                continue
-            match constraint.expressions:
-                case (Lower(source_expressions=[F(name=name)]),):
-                    rules.append(((name,), True, constraint))
-                    continue
-        if constraint.name not in _implied_checks(model):
-            others.append(constraint)
-    return rules, others
-
-
-def _key(item, names, lowered):
-    values = tuple(getattr(item, item._meta.get_field(name).attname) for name in names)
-    if any(value is None for value in values):
-        return None  # NULLs never clash
-    return tuple(v.lower() if lowered and isinstance(v, str) else v for v in values)
-
-
-def _taken(model, names, lowered, keys):
-    """{key: pk} of the stored items that hold one of `keys`, in batches."""
-    found = {}
-    for batch in _in_batches(keys):
-        if lowered:
-            (name,) = names
-            stored = (
-                model._default_manager.order_by()
-                .annotate(_key=Lower(name))
-                .filter(_key__in=[key[0] for key in batch])
-            )
-            found.update(((key,), pk) for key, pk in stored.values_list("_key", "pk"))
-        else:
-            condition = reduce(or_, (Q(**dict(zip(names, key, strict=True))) for key in batch))
-            stored = model._default_manager.order_by().filter(condition).values_list(*names, "pk")
-            found.update((tuple(values), pk) for *values, pk in stored)
-    return found
-
-
-def _unique_errors(model, outcomes, invalid):
-    """
-    What validate_unique() and validate_constraints() would say of each row,
-    with the same messages, from one lookup per rule for the whole file: a
-    value is taken when another stored item holds it (the file's own
-    duplicates are reported by _plan_row).
-    """
-    rules, others = _unique_rules(model)
-    for names, lowered, constraint in rules:
-        keys = {_key(outcome.item, names, lowered) for outcome in outcomes} - {None}
-        taken = _taken(model, names, lowered, keys)
-        for outcome in outcomes:
-            item, skipped = outcome.item, invalid[outcome.number]
-            pk = taken.get(_key(item, names, lowered))
-            if pk is None or pk == item.pk or skipped & set(names):
-                continue
-            if constraint is None:
-                where = names[0] if len(names) == 1 else NON_FIELD_ERRORS
-                error = ValidationError({where: item.unique_error_message(model, names)})
-            else:
-                error = ValidationError(constraint.get_violation_error_message())
-            outcome.errors.extend(_messages(error))
-            skipped.update(names)
-    for constraint in others:
-        for outcome in outcomes:
-            try:
-                constraint.validate(model, outcome.item, exclude=invalid[outcome.number])
-            except ValidationError as error:
-                outcome.errors.extend(_messages(error))
 
 
 def _phrases_claimed_twice(item, number, seen):
