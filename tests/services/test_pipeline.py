@@ -18,9 +18,19 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("sales_office")]
 PIPELINE = reverse("admin:services_enquiry_pipeline")
 
 
+def at(day, hour, minute=0):
+    """January 2026 in London: Friday 2, Monday 5 and Tuesday 6 are working days."""
+    return datetime(2026, 1, day, hour, minute, tzinfo=ZoneInfo("Europe/London"))
+
+
 @pytest.fixture
-def leads():
-    """A term with four enquiries (one won, one lost, one qualified), a service with one, spam."""
+def leads(monkeypatch):
+    """A term with four enquiries (one won, one lost, one qualified), a service with one, spam.
+
+    The clock stands at noon on a Wednesday, so the answered ones took one
+    business hour whatever the hour and day the suite runs.
+    """
+    monkeypatch.setattr(timezone, "now", lambda: at(7, 12))
     term = make_term(name="Retrieval-Augmented Generation")
     service = make_service(title="Cloud AI")
     received = timezone.now() - timedelta(days=1)
@@ -32,11 +42,6 @@ def leads():
     make_enquiry(topic=term, status=EnquiryStatus.SPAM, created_at=received)
     make_enquiry(topic=term, created_at=timezone.now() - timedelta(weeks=30))
     return term, service
-
-
-def at(day, hour, minute=0):
-    """January 2026 in London: Friday 2, Monday 5 and Tuesday 6 are working days."""
-    return datetime(2026, 1, day, hour, minute, tzinfo=ZoneInfo("Europe/London"))
 
 
 def row(stages, label):
