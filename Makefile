@@ -32,12 +32,13 @@ define run_pytest
 endef
 
 .PHONY: help install run serve worker backup restore require-secret-key test test-browser \
-	test-multiserver test-outage lint format check bench bench-import clean
+	test-multiserver test-outage test-clock lint format check bench bench-import clean
 
 help:
 	@echo "make run     set up, load the demo content into an empty site, serve http://127.0.0.1:8000/"
 	@echo "make test    set up and run the whole test suite (SQLite unless DATABASE_URL is set)"
 	@echo "make test-browser  end-to-end tests in headless Chromium: axe-core, Nu HTML checker, CSP"
+	@echo "make test-clock  the suite at moments that catch tests leaning on the wall clock (faketime)"
 	@echo "make test-multiserver  two app servers on PostgreSQL and Redis (needs DATABASE_URL, CACHE_URL)"
 	@echo "make lint    ruff check and ruff format --check"
 	@echo "make format  format the code with ruff"
@@ -139,6 +140,20 @@ test-browser: install $(BROWSER_INSTALLED) $(NODE_INSTALLED)
 		echo "error: java is missing; the Nu HTML checker needs it: apt-get install -y default-jre-headless" >&2; \
 		exit 1; }
 	$(call run_pytest,tests/browser -m browser)
+
+# The suite with the clock moved, by Debian's faketime, on SQLite (whose clock
+# moves with it; a PostgreSQL server would keep its own). A test that leans on
+# the wall clock passes at 11:00 on a Tuesday and fails at 17:25 on a Friday:
+# the whole suite runs as London's clocks go forward on a weekend night, the
+# enquiry tests (business hours, the response clock, the reports) at closing
+# time on a Friday and at the turn of a year. Each clock starts there and runs.
+CLOCK_SUITE := TZ=UTC env -u DATABASE_URL -u CACHE_URL $(TEST_ENV) faketime
+test-clock: install
+	@command -v faketime >/dev/null 2>&1 || { \
+		echo "error: faketime is missing: apt-get install -y faketime" >&2; exit 1; }
+	$(CLOCK_SUITE) "2027-03-28 00:58:00" $(PY) -m pytest -q $(PYTEST_ARGS)
+	$(CLOCK_SUITE) "2026-12-04 17:25:00" $(PY) -m pytest -q tests/services $(PYTEST_ARGS)
+	$(CLOCK_SUITE) "2026-12-31 23:58:00" $(PY) -m pytest -q tests/services $(PYTEST_ARGS)
 
 # Two gunicorn servers sharing PostgreSQL and Redis (set DATABASE_URL and CACHE_URL).
 test-multiserver: install

@@ -8,6 +8,7 @@ The benchmark's outage and load scripts (bench/) use them too.
 import contextlib
 import http.cookiejar
 import http.server
+import os
 import re
 import shutil
 import socket
@@ -41,6 +42,19 @@ def wait_until(ready, what, seconds=15):
     raise RuntimeError(f"{what} did not come up within {seconds} s")
 
 
+def machine_clock_environment():
+    """
+    This process's environment without faketime's: `make test-clock` moves
+    the tests' clock by preloading libfaketime, which children inherit, and a
+    redis-server under it never comes up. The servers keep the real time.
+    """
+    return {
+        name: value
+        for name, value in os.environ.items()
+        if name != "LD_PRELOAD" and not name.startswith("FAKETIME")
+    }
+
+
 def accepts_connections(port):
     try:
         with socket.create_connection(("127.0.0.1", port), timeout=0.2):
@@ -67,14 +81,23 @@ class RedisServer:
              "--save", "", "--appendonly", "no", "--dir", str(self.folder)],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            env=machine_clock_environment(),
         )  # fmt: skip
-        wait_until(lambda: accepts_connections(self.port), "redis-server")
+        try:
+            wait_until(lambda: accepts_connections(self.port), "redis-server")
+        except BaseException:
+            self.remove()  # a server that never came up is not left running
+            raise
         return self
 
     def stop(self):
         if self.process and self.process.poll() is None:
             self.process.terminate()
-            self.process.wait(timeout=10)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
         self.process = None
 
     def remove(self):
@@ -106,6 +129,7 @@ class PostgresServer:
         subprocess.run(
             [*self.as_postgres, str(self.BIN / program), *args],
             check=True,
+            env=machine_clock_environment(),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
