@@ -41,7 +41,7 @@ class ServicesConfig(AppConfig):
             )
         )
         content_types.register_page("services:contact")
-        health.register("notifications", notifications_are_sent)
+        health.register("notifications", notifications_are_sent, needs=("database",))
         # A malformed SALES_HOURS, SALES_HOLIDAYS or SALES_TIMEZONE stops start-up
         # here (ImproperlyConfigured), rather than at the first enquiry.
         business_hours.calendar()

@@ -121,6 +121,30 @@ def test_a_failing_check_is_a_503_naming_it_not_a_500_page(client, monkeypatch):
     assert b"secret-host" not in response.content
 
 
+def test_a_check_that_needs_a_failed_one_fails_without_running(client, monkeypatch):
+    ran = []
+
+    def broken():
+        raise ConnectionError("database down")
+
+    monkeypatch.setitem(health._checks, "database", broken)
+    monkeypatch.setitem(health._checks, "notifications", lambda: ran.append("notifications"))
+    checks = client.get("/readyz").json()["checks"]
+    assert checks["database"]["error"] == "ConnectionError"
+    # Not a second wait for the database's timeout.
+    assert checks["notifications"] == {"status": "fail", "error": "needs database", "ms": 0.0}
+    assert ran == []
+    # The cache needs nothing else, and still runs.
+    assert checks["cache"]["status"] == "ok"
+
+
+def test_a_check_can_only_need_one_registered_before_it(monkeypatch):
+    monkeypatch.setattr(health, "_checks", dict(health._checks))
+    with pytest.raises(ValueError, match="needs 'search'"):
+        health.register("index", lambda: None, needs=("database", "search"))
+    assert "index" not in health.registered()
+
+
 def test_registering_a_check_twice_is_an_error():
     with pytest.raises(ValueError, match="already registered"):
         health.register("database", health.check_database)

@@ -9,6 +9,7 @@ Run by `make test-outage` (in CI). Needs PostgreSQL's server binaries
 (Debian's postgresql package), never the machine's own cluster.
 """
 
+import json
 import re
 import time
 
@@ -61,6 +62,13 @@ def test_while_the_database_is_down_visitors_lose_nothing_and_it_recovers_alone(
         assert "Please call me about compilers." in html
         assert 'value="grace@example.com"' in html
         assert SALES in html
+
+        # The database's timeout is waited once, not once per check that reads it.
+        status, _, body = visitor.request("/readyz")
+        assert status == 503
+        checks = json.loads(body)["checks"]
+        assert checks["database"]["status"] == "fail"
+        assert checks["notifications"] == {"status": "fail", "error": "needs database", "ms": 0.0}
     finally:
         database.start()
 
