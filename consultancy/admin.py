@@ -22,6 +22,7 @@ from reversion.models import Version
 from taggit.models import Tag
 
 from consultancy import (
+    admin_axes,  # noqa: F401 (leaves out axes' pages that are always empty)
     admin_redirects,  # noqa: F401 (registers the redirects' admin)
     content_types,
 )

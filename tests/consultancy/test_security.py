@@ -121,6 +121,17 @@ def test_a_lockout_leaves_other_staff_elsewhere_and_the_public_site_alone(client
     assert is_logged_in(client)
 
 
+def test_the_admin_offers_lockouts_but_not_the_logs_that_stay_empty(client, admin_client, editor):
+    fail_five_times(client, "editor")
+    index = admin_client.get(reverse("admin:index")).text
+    assert "Access attempts" in index
+    assert "Access logs" not in index
+    assert "Access failures" not in index
+    attempts = admin_client.get(reverse("admin:axes_accessattempt_changelist"))
+    assert attempts.status_code == 200
+    assert "editor" in attempts.text
+
+
 def test_guesses_at_one_username_from_many_addresses_lock_that_username(client, editor):
     for n in range(5):
         log_in(client, "editor", WRONG, ip=f"192.0.2.{n + 1}")
