@@ -48,11 +48,17 @@ def machine_clock_environment():
     the tests' clock by preloading libfaketime, which children inherit, and a
     redis-server under it never comes up. The servers keep the real time.
     """
-    return {
-        name: value
-        for name, value in os.environ.items()
-        if name != "LD_PRELOAD" and not name.startswith("FAKETIME")
+    environment = {
+        name: value for name, value in os.environ.items() if not name.startswith("FAKETIME")
     }
+    preloaded = [
+        library
+        for library in environment.pop("LD_PRELOAD", "").replace(":", " ").split()
+        if "faketime" not in library
+    ]
+    if preloaded:
+        environment["LD_PRELOAD"] = " ".join(preloaded)
+    return environment
 
 
 def accepts_connections(port):
