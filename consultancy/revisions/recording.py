@@ -1,7 +1,7 @@
 """
 A revision for every save of registered content, wherever it happens.
 
-The admin, an import, a bulk action and a restore open a revision block
+The admin, an import and a bulk action open a revision block
 (reversion.create_revision) and put into it what they changed. Every other
 save (the shell, a management command, a script) happens outside one: these
 receivers note the item, and when its transaction commits, the items noted in
@@ -172,7 +172,8 @@ def kept_as_one_revision(comment, user=None):
     """
     The items saved inside the block, or whose relations or tags change, are
     kept as one revision set when it ends, commented `comment`, within the
-    caller's transaction (load_demo). Nothing is kept if the block raises.
+    caller's transaction (load_demo, a restore). Nothing is kept if the
+    block raises.
     """
     collected = _Noted()
     token = _collected.set(collected)

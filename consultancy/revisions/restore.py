@@ -10,6 +10,7 @@ from taggit.managers import TaggableManager
 
 from consultancy.relations import is_ordered, set_in_order
 from consultancy.revisions.compare import compared_fields, stored_state
+from consultancy.revisions.recording import kept_as_one_revision
 
 
 def restore_comment(version):
@@ -24,7 +25,9 @@ def restore(item, version, user):
     and links, and the page cache's receivers make its pages stale.
     """
     stored, m2m = stored_state(version)
-    with transaction.atomic(), reversion.create_revision():
+    # Kept as one revision at the end, serialised once: in a reversion block
+    # every save and every relation set would serialise the item again.
+    with transaction.atomic(), kept_as_one_revision(restore_comment(version), user):
         for field in compared_fields(type(item)):
             if not field.many_to_many:
                 setattr(item, field.attname, getattr(stored, field.attname))
@@ -43,10 +46,6 @@ def restore(item, version, user):
                     set_in_order(item, field.name, values)
                 else:
                     getattr(item, field.name).set(values)
-        # The relations changed after save(): store the item as it ends up.
-        reversion.add_to_revision(item)
-        reversion.set_user(user)
-        reversion.set_comment(restore_comment(version))
     return item
 
 
