@@ -87,6 +87,7 @@ def test_the_crontab_schedules_every_job_the_site_needs():
             "purge_missing_urls",
             "purge_search_log",
             "purge_webhook_deliveries",
+            "deleterevisions",
         ]
     )
     assert ("purge_enquiries", ["--older-than", "30", "--spam-only"]) in cron_commands()

@@ -1,9 +1,13 @@
 """Revisions: every admin save is kept, two compare side by side, one restores."""
 
+from datetime import timedelta
+
 import pytest
 import reversion
 from django.contrib.auth.models import User
+from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 from reversion.models import Revision, Version
 
 from consultancy import content_types
@@ -12,6 +16,7 @@ from glossary.models import Term
 from services.models import Service
 from tests.admin_forms import form_as_shown
 from tests.factories import make_service, make_technology, make_term
+from tests.test_deploy import cron_commands
 
 pytestmark = pytest.mark.django_db
 
@@ -294,3 +299,28 @@ def test_restoring_costs_a_fixed_number_of_queries(
     with django_assert_num_queries(RESTORE_QUERIES):
         response = editor_client.post(admin_url(Term, "restore", term.pk, oldest.pk))
     assert response.status_code == 302
+
+
+def test_the_nightly_clean_up_keeps_two_years_and_each_items_newest_fifty():
+    [arguments] = [
+        arguments for command, arguments in cron_commands() if command == "deleterevisions"
+    ]
+    busy, quiet = make_term(name="Busy Term"), make_term(name="Quiet Term")
+    for n in range(53):
+        with reversion.create_revision():
+            busy.short_definition = f"Version {n}."
+            busy.save()
+    with reversion.create_revision():
+        quiet.save()
+    Revision.objects.update(date_created=timezone.now() - timedelta(days=800))
+    with reversion.create_revision():
+        busy.save()  # a revision of this week
+
+    call_command("deleterevisions", *arguments, verbosity=0)
+
+    kept = [version.field_dict["short_definition"] for version in versions_of(busy)]
+    assert len(kept) == 50
+    assert "Version 4." in kept
+    assert "Version 3." not in kept
+    # An item's only revision is old, and stays.
+    assert len(versions_of(quiet)) == 1
