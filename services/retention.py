@@ -3,7 +3,11 @@ Retention and access requests: deleting enquiries past the retention period
 (purge_enquiries) and everything held about one person (export_enquiries).
 """
 
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import CharField, F, Value
+from django.db.models.functions import Concat
 
 from services import contacts
 from services.models import Contact, Enquiry, EnquiryStatus, normalise_email
@@ -59,9 +63,24 @@ def erase_person(email):
     """
     with transaction.atomic():
         linked = Enquiry.objects.filter(contact__email=normalise_email(email))
-        _, per_model = (Enquiry.objects.for_email(email) | linked).delete()
+        theirs = Enquiry.objects.for_email(email) | linked
+        pks = list(theirs.values_list("pk", flat=True))
+        _, per_model = theirs.delete()
         Contact.objects.filter(email=normalise_email(email)).delete()
+        forget_in_admin_log(pks)
     return per_model.get(Enquiry._meta.label, 0)
+
+
+def forget_in_admin_log(pks):
+    """
+    The admin's log names each enquiry it changed or deleted by its str(),
+    which is the person's name. Once the enquiries `pks` are deleted, their
+    entries still say who did what and when, but call it "Enquiry #<id>".
+    """
+    LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Enquiry),
+        object_id__in=[str(pk) for pk in pks],
+    ).update(object_repr=Concat(Value("Enquiry #"), F("object_id"), output_field=CharField()))
 
 
 def purge(before, *, spam_only=False, batch_size=500, dry_run=False):
@@ -77,7 +96,9 @@ def purge(before, *, spam_only=False, batch_size=500, dry_run=False):
         return queryset.count()
     deleted = 0
     while batch := list(queryset.order_by("pk").values_list("pk", flat=True)[:batch_size]):
-        Enquiry.objects.filter(pk__in=batch).delete()
+        with transaction.atomic():
+            Enquiry.objects.filter(pk__in=batch).delete()
+            forget_in_admin_log(batch)
         deleted += len(batch)
     contacts.delete_orphans()
     return deleted

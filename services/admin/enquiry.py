@@ -18,7 +18,7 @@ from django.utils.timesince import timesince
 from django.utils.translation import ngettext
 
 from consultancy.people import user_label
-from services import enquiries, exports, reports, webhooks
+from services import enquiries, exports, reports, retention, webhooks
 from services.admin.contact_fields import CONTACT_FIELDS, ContactFieldsMixin, HeldFilter
 from services.admin.pipeline import PipelineReportMixin
 from services.admin.response_clock import CLOCK_FIELDS, OverdueFilter, ResponseClockAdminMixin
@@ -131,6 +131,18 @@ class EnquiryAdmin(
     def has_add_permission(self, request):
         # Enquiries come from the contact form only.
         return False
+
+    # The admin logs a deletion (named by the person's name) before it
+    # deletes: that entry, and the earlier ones, then name it by number.
+    def delete_model(self, request, obj):
+        pk = obj.pk
+        super().delete_model(request, obj)
+        retention.forget_in_admin_log([pk])
+
+    def delete_queryset(self, request, queryset):
+        pks = list(queryset.values_list("pk", flat=True))
+        super().delete_queryset(request, queryset)
+        retention.forget_in_admin_log(pks)
 
     @admin.display(description="assignee", ordering="assignee__first_name")
     def assigned_to(self, obj):

@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.contrib.admin.models import DELETION, LogEntry
 from django.contrib.auth.models import Group, Permission
 from django.core import mail
 from django.db import connection
@@ -90,6 +91,20 @@ def test_nobody_adds_or_deletes_enquiries_by_hand(sales_client, admin_client):
         for name, _ in sales_client.get(CHANGELIST).context["action_form"].fields["action"].choices
     ]
     assert "delete_selected" not in actions
+
+
+def test_an_enquiry_a_superuser_deletes_is_logged_by_number_not_by_name(admin_client):
+    one, two, three = (make_enquiry(name=name) for name in ("Grace Hopper", "Ada", "Alan"))
+    delete_url = reverse("admin:services_enquiry_delete", args=[one.pk])
+    assert admin_client.post(delete_url, {"post": "yes"}).status_code == 302
+    selected = {"action": "delete_selected", "_selected_action": [two.pk, three.pk], "post": "yes"}
+    assert admin_client.post(CHANGELIST, selected).status_code == 302
+
+    assert not Enquiry.objects.exists()
+    deletions = LogEntry.objects.filter(action_flag=DELETION).order_by("object_id")
+    assert [entry.object_repr for entry in deletions] == [
+        f"Enquiry #{enquiry.pk}" for enquiry in sorted([one, two, three], key=lambda e: str(e.pk))
+    ]
 
 
 def test_superusers_see_enquiries(admin_client):

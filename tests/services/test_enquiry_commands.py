@@ -1,10 +1,13 @@
 """Retention and access requests: purge_enquiries and export_enquiries."""
 
+import importlib
 import json
 from datetime import timedelta
 from io import StringIO
 
 import pytest
+from django.apps import apps
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -88,6 +91,40 @@ def test_purge_keeps_enquiries_whose_page_was_deleted_until_they_expire():
     assert Enquiry.objects.filter(pk=enquiry.pk).exists()
 
 
+def logged_change(user, enquiry):
+    """The admin's log entry for a change to `enquiry`, as a save in the admin writes it."""
+    return LogEntry.objects.log_actions(
+        user.pk, [enquiry], CHANGE, change_message="Changed status.", single_object=True
+    )
+
+
+def test_the_admin_log_keeps_who_did_what_to_a_purged_enquiry_but_not_the_name(sales):
+    enquiry = make_enquiry(name="Grace Hopper", created_at=days_ago(800))
+    entry = logged_change(sales, enquiry)
+    assert "Grace Hopper" in entry.object_repr
+
+    run("purge_enquiries", "--older-than", "730")
+
+    entry.refresh_from_db()
+    assert entry.object_repr == f"Enquiry #{enquiry.pk}"
+    assert (entry.user, entry.change_message) == (sales, "Changed status.")
+    assert not LogEntry.objects.filter(object_repr__contains="Grace").exists()
+
+
+def test_an_erasure_request_leaves_the_name_nowhere_in_the_admin_log(sales):
+    enquiry = make_enquiry(name="Grace Hopper", email="grace@example.com")
+    kept = make_enquiry(name="Ada Lovelace", email="ada@example.com")
+    logged_change(sales, enquiry)
+    logged_change(sales, kept)
+
+    run("purge_enquiries", "--email", "GRACE@example.com")
+
+    assert list(LogEntry.objects.order_by("pk").values_list("object_repr", flat=True)) == [
+        f"Enquiry #{enquiry.pk}",
+        str(kept),
+    ]
+
+
 # --- export_enquiries --------------------------------------------------------------
 
 
@@ -144,3 +181,19 @@ def test_export_streams_rather_than_loading_everything(monkeypatch):
     out, _ = run("export_enquiries", "--email", "ada@example.com")
     assert len(json.loads(out)["enquiries"]) == 3
     assert iterated == [200]
+
+
+def test_a_migration_renames_the_log_entries_of_enquiries_deleted_before(sales):
+    forget = importlib.import_module(
+        "services.migrations.0010_forget_purged_enquiries_in_admin_log"
+    ).forget_deleted_enquiries
+    gone, kept = make_enquiry(name="Grace Hopper"), make_enquiry(name="Ada Lovelace")
+    gone_entry, kept_entry = logged_change(sales, gone), logged_change(sales, kept)
+    Enquiry.objects.filter(pk=gone.pk).delete()  # as purges did before the log was renamed
+
+    forget(apps, None)
+
+    gone_entry.refresh_from_db()
+    kept_entry.refresh_from_db()
+    assert gone_entry.object_repr == f"Enquiry #{gone.pk}"
+    assert kept_entry.object_repr == str(kept)
