@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import CharField, F, Value
 from django.db.models.functions import Concat
 
+from consultancy.batches import delete_in_batches
 from services import contacts
 from services.models import Contact, Enquiry, EnquiryStatus, normalise_email
 from services.models.enquiry import UTM_FIELDS
@@ -94,11 +95,6 @@ def purge(before, *, spam_only=False, batch_size=500, dry_run=False):
         queryset = queryset.filter(status=EnquiryStatus.SPAM)
     if dry_run:
         return queryset.count()
-    deleted = 0
-    while batch := list(queryset.order_by("pk").values_list("pk", flat=True)[:batch_size]):
-        with transaction.atomic():
-            Enquiry.objects.filter(pk__in=batch).delete()
-            forget_in_admin_log(batch)
-        deleted += len(batch)
+    deleted = delete_in_batches(queryset, batch_size, then=forget_in_admin_log)
     contacts.delete_orphans()
     return deleted

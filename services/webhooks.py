@@ -10,6 +10,7 @@ enquiry was marked spam is skipped when its turn comes.
 
 import uuid
 
+from consultancy.batches import delete_in_batches
 from services.models import (
     DeliveryStatus,
     Enquiry,
@@ -108,5 +109,4 @@ def redeliver(deliveries, site_url=""):
 
 def purge_deliveries(before):
     """Delete the log of deliveries queued before `before`; returns how many."""
-    deleted, _ = WebhookDelivery.objects.created_before(before).delete()
-    return deleted
+    return delete_in_batches(WebhookDelivery.objects.created_before(before))

@@ -88,6 +88,7 @@ def test_the_crontab_schedules_every_job_the_site_needs():
             "purge_search_log",
             "purge_webhook_deliveries",
             "deleterevisions",
+            "purge_admin_log",
         ]
     )
     assert ("purge_enquiries", ["--older-than", "30", "--spam-only"]) in cron_commands()

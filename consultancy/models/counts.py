@@ -5,6 +5,8 @@ import datetime
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
+from consultancy.batches import delete_in_batches
+
 
 class DailyCountQuerySet(models.QuerySet):
     """
@@ -50,7 +52,4 @@ class DailyCountQuerySet(models.QuerySet):
         however many there are); returns how many went.
         """
         old = self.filter(day__lte=timezone.localdate() - datetime.timedelta(days=days))
-        deleted = 0
-        while batch := list(old.order_by("pk").values_list("pk", flat=True)[:batch_size]):
-            deleted += self.filter(pk__in=batch).delete()[0]
-        return deleted
+        return delete_in_batches(old, batch_size)
