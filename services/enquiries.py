@@ -162,10 +162,13 @@ def mark_not_spam(queryset, site_url=""):
 def release_held(queryset, site_url=""):
     """Held for review, now judged genuine: back to new, and sales are notified as usual.
 
-    The response deadlines start again from now: while held, nobody in sales
-    was told of the enquiry, so a long hold must not make it overdue at once.
+    The response clock starts again from now (its deadlines, the time waited
+    and the time to first response): while held, nobody in sales was told of
+    the enquiry, so a long hold must not make it overdue at once, nor count
+    against sales in the Pipeline report.
     """
-    restart_clock = response_deadlines(timezone.now())
+    now = timezone.now()
+    restart_clock = {"clock_started_at": now, **response_deadlines(now)}
     return _back_to_new(queryset, EnquiryStatus.HELD, site_url, **restart_clock)
 
 

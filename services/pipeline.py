@@ -156,12 +156,22 @@ def pipeline(weeks, now=None):
         Enquiry.objects.genuine()
         .filter(created_at__gte=since)
         .values_list(
-            "topic_kind", "topic_title", "page_url", "status", "created_at", "first_response_at"
+            "topic_kind",
+            "topic_title",
+            "page_url",
+            "status",
+            "created_at",
+            "clock_started_at",
+            "first_response_at",
         )
         .order_by()
     )
-    for kind, title, page_url, status, created_at, answered_at in rows.iterator(chunk_size=2000):
-        hours = calendar.hours_between(created_at, answered_at) if answered_at else None
+    for kind, title, page_url, status, created_at, clock_started_at, answered_at in rows.iterator(
+        chunk_size=2000
+    ):
+        # From the release of a held enquiry (Enquiry.clock_start), else receipt.
+        started = clock_started_at or created_at
+        hours = calendar.hours_between(started, answered_at) if answered_at else None
         total.add(status, hours)
         topic = topics.setdefault((kind, title), Stage(topic_label(kind, title)))
         topic.add(status, hours)

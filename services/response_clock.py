@@ -1,7 +1,9 @@
 """
 The response clock: when an enquiry was first answered, how long (in business
 hours, services/business_hours.py) it waited or has been waiting, and whether
-it is past the target, ENQUIRY_RESPONSE_HOURS.
+it is past the target, ENQUIRY_RESPONSE_HOURS. The clock runs from receipt,
+or from the release of an enquiry that was held for review
+(Enquiry.clock_start).
 
 A first response is the first status change from New to a follow-up status
 (contacted, qualified, won or lost; spam is not an answer) or a reply logged
@@ -39,10 +41,10 @@ def note_status_change(enquiry, previous_status, when=None):
 
 
 def hours_to_first_response(enquiry):
-    """Business hours from receipt to the first response, or None while unanswered."""
+    """Business hours from the clock's start to the first response, or None while unanswered."""
     if enquiry.first_response_at is None:
         return None
-    return business_hours.hours_between(enquiry.created_at, enquiry.first_response_at)
+    return business_hours.hours_between(enquiry.clock_start, enquiry.first_response_at)
 
 
 def is_waiting(enquiry):
@@ -53,7 +55,7 @@ def hours_waited(enquiry, now=None):
     """Business hours an unanswered enquiry has waited so far, or None once answered."""
     if not is_waiting(enquiry):
         return None
-    return business_hours.hours_between(enquiry.created_at, now or timezone.now())
+    return business_hours.hours_between(enquiry.clock_start, now or timezone.now())
 
 
 def is_overdue(enquiry, now=None):

@@ -6,12 +6,15 @@ response recorded when sales move an enquiry on from New.
 
 from django.conf import settings
 from django.contrib import admin, messages
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import ngettext
 
 from services import business_hours, response_clock
 
 CLOCK_FIELDS = [
+    "clock_started",
     "first_response_at",
     "time_to_first_response",
     "response_due_at",
@@ -49,6 +52,13 @@ class ResponseClockAdminMixin:
                 '<strong class="overdue">{} – overdue</strong>', business_hours.format_hours(waited)
             )
         return business_hours.format_hours(waited)
+
+    @admin.display(description="clock started")
+    def clock_started(self, obj):
+        if obj.clock_started_at is None:
+            return "on receipt"
+        released = date_format(timezone.localtime(obj.clock_started_at), "DATETIME_FORMAT")
+        return f"on release from review, {released}"
 
     @admin.display(description="time to first response (business hours)")
     def time_to_first_response(self, obj):

@@ -242,6 +242,14 @@ class Enquiry(models.Model):
         blank=True,
         help_text="When sales first answered: the first status change from New, or a logged reply.",
     )
+    clock_started_at = models.DateTimeField(
+        "clock started",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When a held enquiry was released: its response clock runs from then. "
+        "Empty: from receipt.",
+    )
     response_due_at = models.DateTimeField(
         "response due",
         null=True,
@@ -322,9 +330,14 @@ class Enquiry(models.Model):
     def save(self, *args, **kwargs):
         if self.response_due_at is None:
             # The clock starts at receipt; release_held() restarts it from the release.
-            for field, due in response_deadlines(self.created_at).items():
+            for field, due in response_deadlines(self.clock_start).items():
                 setattr(self, field, due)
         super().save(*args, **kwargs)
+
+    @property
+    def clock_start(self):
+        """Where the response clock runs from: the release of a held enquiry, else receipt."""
+        return self.clock_started_at or self.created_at
 
     @property
     def topic(self):

@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from services import enquiries, reminders
+from services import enquiries, pipeline, reminders
 from services.models import Enquiry, EnquiryStatus
 from tests.factories import make_enquiry, make_sales_user
 
@@ -212,6 +212,28 @@ def test_a_held_enquiry_released_a_week_later_starts_its_clock_at_the_release(
     clock.now = at(13, 14)
     run_reminders(django_capture_on_commit_callbacks)
     assert sent() == ["Waiting", "Overdue"]
+
+
+def test_a_released_enquiry_has_waited_and_is_answered_from_its_release(clock, client, sales):
+    # Held on Tuesday 6 at 10:00, released on Tuesday 13 at 10:00, answered at
+    # 11:30: an hour and a half, not a week of business hours.
+    enquiry = make_enquiry(created_at=at(6, 10), status=EnquiryStatus.HELD)
+    clock.now = at(13, 10)
+    enquiries.release_held(Enquiry.objects.filter(pk=enquiry.pk))
+    sales_client = client
+    sales_client.force_login(sales)  # staff sessions last 12 hours: a login of that day
+    change_page = reverse("admin:services_enquiry_change", args=[enquiry.pk])
+
+    clock.now = at(13, 11)
+    assert 'field-waited">1 h</td>' in sales_client.get(CHANGELIST).text
+    assert "on release from review, 13 Jan 2026" in sales_client.get(change_page).text
+
+    clock.now = at(13, 11, 30)
+    sales_client.post(CHANGELIST, {"action": "mark_contacted", "_selected_action": [enquiry.pk]})
+    enquiry.refresh_from_db()
+    assert enquiry.first_response_at == at(13, 11, 30)
+    assert "1 h 30 min" in sales_client.get(change_page).text
+    assert pipeline.pipeline(4).total.median_response == 1.5
 
 
 def test_a_reminder_of_an_unassigned_enquiry_goes_to_the_notify_list(
