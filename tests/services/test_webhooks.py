@@ -6,6 +6,7 @@ and the log, spam never sent, the payload, the Slack format, the admin.
 
 import base64
 import contextlib
+import io
 import json
 import re
 import socket
@@ -885,7 +886,9 @@ def test_purge_deletes_deliveries_older_than_the_given_days(
     queue_created(make_enquiry(), django_capture_on_commit_callbacks)
     old = webhook.deliveries.first()
     WebhookDelivery.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=91))
-    call_command("purge_webhook_deliveries", "--older-than", "90")
+    out = io.StringIO()
+    call_command("purge_webhook_deliveries", "--older-than", "90", stdout=out)
+    assert out.getvalue().startswith("Deleted 1 webhook delivery queued before ")
     assert list(WebhookDelivery.objects.values_list("pk", flat=True)) == [
         d.pk for d in webhook.deliveries.exclude(pk=old.pk)
     ]
